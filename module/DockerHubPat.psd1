@@ -1,0 +1,31 @@
+@{
+    RootModule           = 'DockerHubPat.dll'
+    # The one place the version lives: build.ps1 stamps it into the assembly and the User-Agent.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f3c2e-8d4a-4f6b-9a57-2f1d6c9e4b31'
+    Author               = 'DockerHubPat contributors'
+    CompanyName          = 'DockerHubPat'
+    Copyright            = '(c) DockerHubPat contributors. MIT License.'
+    Description          = 'Manage Docker Hub personal access tokens from PowerShell: create, list, rename, enable, disable and remove them, in pipelines and runbooks.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('DockerHubPat.Format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Connect-HubAccount'
+        'Disconnect-HubAccount'
+        'Get-HubAccessToken'
+        'New-HubAccessToken'
+        'Rename-HubAccessToken'
+        'Enable-HubAccessToken'
+        'Disable-HubAccessToken'
+        'Remove-HubAccessToken'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'Security')
+        }
+    }
+}

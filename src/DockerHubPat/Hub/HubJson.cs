@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization;
+
+namespace DockerHubPat.Hub
+{
+    // Wire shapes of latest.yaml. The spec marks no field of `accessToken` as required,
+    // so every property is nullable and HubAccessToken.FromJson decides what is essential.
+
+    internal sealed class AccessTokenJson
+    {
+        [JsonPropertyName("uuid")] public string? Uuid { get; set; }
+        [JsonPropertyName("client_id")] public string? ClientId { get; set; }
+        [JsonPropertyName("creator_ip")] public string? CreatorIp { get; set; }
+        [JsonPropertyName("creator_ua")] public string? CreatorUserAgent { get; set; }
+        [JsonPropertyName("created_at")] public string? CreatedAt { get; set; }
+        [JsonPropertyName("last_used")] public string? LastUsed { get; set; }
+        [JsonPropertyName("generated_by")] public string? GeneratedBy { get; set; }
+        [JsonPropertyName("is_active")] public bool? IsActive { get; set; }
+        [JsonPropertyName("token")] public string? Token { get; set; }
+        [JsonPropertyName("token_label")] public string? TokenLabel { get; set; }
+        [JsonPropertyName("scopes")] public string[]? Scopes { get; set; }
+        [JsonPropertyName("expires_at")] public string? ExpiresAt { get; set; }
+    }
+
+    internal sealed class AccessTokenPageJson
+    {
+        [JsonPropertyName("count")] public long? Count { get; set; }
+        [JsonPropertyName("next")] public string? Next { get; set; }
+        [JsonPropertyName("previous")] public string? Previous { get; set; }
+        [JsonPropertyName("active_count")] public long? ActiveCount { get; set; }
+        [JsonPropertyName("results")] public List<AccessTokenJson>? Results { get; set; }
+    }
+
+    internal sealed class CreateAccessTokenJson
+    {
+        [JsonPropertyName("token_label")] public string TokenLabel { get; set; } = "";
+        [JsonPropertyName("scopes")] public string[] Scopes { get; set; } = new string[0];
+
+        [JsonPropertyName("expires_at")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? ExpiresAt { get; set; }
+    }
+
+    // PATCH is a partial update: a field left out stays as it is on Hub.
+    internal sealed class PatchAccessTokenJson
+    {
+        [JsonPropertyName("token_label")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? TokenLabel { get; set; }
+
+        [JsonPropertyName("is_active")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public bool? IsActive { get; set; }
+    }
+
+    internal sealed class LoginJson
+    {
+        [JsonPropertyName("username")] public string Username { get; set; } = "";
+        [JsonPropertyName("password")] public string Password { get; set; } = "";
+    }
+
+    internal sealed class TwoFactorLoginJson
+    {
+        [JsonPropertyName("login_2fa_token")] public string LoginTwoFactorToken { get; set; } = "";
+        [JsonPropertyName("code")] public string Code { get; set; } = "";
+    }
+
+    internal sealed class LoginAnswerJson
+    {
+        [JsonPropertyName("token")] public string? Token { get; set; }
+        [JsonPropertyName("detail")] public string? Detail { get; set; }
+        [JsonPropertyName("login_2fa_token")] public string? LoginTwoFactorToken { get; set; }
+    }
+}

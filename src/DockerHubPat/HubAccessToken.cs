@@ -1,0 +1,117 @@
+using System;
+using System.Globalization;
+using System.Security;
+using DockerHubPat.Hub;
+
+namespace DockerHubPat
+{
+    /// <summary>A Docker Hub personal access token as the token cmdlets output it.</summary>
+    public sealed class HubAccessToken
+    {
+        /// <summary>The token's uuid on Hub.</summary>
+        public Guid Id { get; internal set; }
+
+        /// <summary>The token's description on Hub (token_label).</summary>
+        public string Label { get; internal set; } = "";
+
+        /// <summary>The token's scopes; empty when Hub sends none (tokens made by old clients have none).</summary>
+        public string[] Scopes { get; internal set; } = new string[0];
+
+        /// <summary>Whether the token can be used.</summary>
+        public bool IsActive { get; internal set; }
+
+        /// <summary>When the token was created, in local time.</summary>
+        public DateTime? CreatedAt { get; internal set; }
+
+        /// <summary>When the token was last used, in local time; null when it was never used.</summary>
+        public DateTime? LastUsedAt { get; internal set; }
+
+        /// <summary>When the token stops working, in local time; null when it never expires.</summary>
+        public DateTime? ExpiresAt { get; internal set; }
+
+        /// <summary>The IP address the token was created from.</summary>
+        public string? CreatorIp { get; internal set; }
+
+        /// <summary>The User-Agent of the client that created the token.</summary>
+        public string? CreatorUserAgent { get; internal set; }
+
+        /// <summary>How the token was made, for example "manual".</summary>
+        public string? GeneratedBy { get; internal set; }
+
+        /// <summary>The Hub client the token belongs to, for example "HUB".</summary>
+        public string? ClientId { get; internal set; }
+
+        /// <summary>The Docker Hub account that owns the token.</summary>
+        public string Username { get; internal set; } = "";
+
+        /// <summary>The token's secret. Hub shows it once, so only New-HubAccessToken sets it.</summary>
+        public SecureString? Secret { get; internal set; }
+
+        /// <summary>The label and id; never the secret.</summary>
+        public override string ToString() => $"{Label} ({Id})";
+
+        internal static HubAccessToken FromJson(AccessTokenJson json, string username)
+        {
+            if (json.Uuid is null || !Guid.TryParse(json.Uuid, out var id))
+            {
+                throw Invalid("uuid", json.Uuid ?? "(missing)");
+            }
+
+            var token = new HubAccessToken
+            {
+                Id = id,
+                Label = json.TokenLabel ?? "",
+                Scopes = json.Scopes ?? new string[0],
+                IsActive = json.IsActive ?? false,
+                CreatedAt = ParseTime(json.CreatedAt, "created_at"),
+                LastUsedAt = ParseTime(json.LastUsed, "last_used"),
+                ExpiresAt = ParseTime(json.ExpiresAt, "expires_at"),
+                CreatorIp = json.CreatorIp,
+                CreatorUserAgent = json.CreatorUserAgent,
+                GeneratedBy = json.GeneratedBy,
+                ClientId = json.ClientId,
+                Username = username,
+            };
+
+            // List and get answers carry `"token": ""`; only the create answer has the secret.
+            if (!string.IsNullOrEmpty(json.Token))
+            {
+                token.Secret = ToSecureString(json.Token!);
+            }
+
+            return token;
+        }
+
+        private static DateTime? ParseTime(string? value, string field)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return null;
+            }
+
+            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                return parsed.LocalDateTime;
+            }
+
+            throw Invalid(field, value!);
+        }
+
+        private static HubException Invalid(string field, string value) =>
+            new HubException(HubFailure.InvalidResponse,
+                $"Docker Hub sent an access token whose '{field}' is not valid ('{value}').");
+
+        private static SecureString ToSecureString(string value)
+        {
+            var secure = new SecureString();
+            foreach (var c in value)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace DockerHubPat
+{
+    /// <summary>
+    /// Base of every cmdlet that talks to Hub: Ctrl+C cancels the request in flight, and
+    /// Hub failures become ErrorRecords with the module's ErrorIds.
+    /// </summary>
+    public abstract class HubCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+        protected CancellationToken Cancellation => _stopping.Token;
+
+        /// <inheritdoc />
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <inheritdoc />
+        public void Dispose() => _stopping.Dispose();
+
+        /// <summary>Waits on the pipeline thread, which has no synchronization context to deadlock on.</summary>
+        internal T Wait<T>(Func<CancellationToken, Task<T>> call)
+        {
+            try
+            {
+                return call(Cancellation).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        internal void Wait(Func<CancellationToken, Task> call) =>
+            Wait(async cancel =>
+            {
+                await call(cancel).ConfigureAwait(false);
+                return true;
+            });
+
+        /// <summary>
+        /// Reports a failed call for one item: terminating when every later item would fail the
+        /// same way (the session is refused), otherwise non-terminating so a bulk pipeline goes on.
+        /// </summary>
+        internal void WriteHubError(HubException ex, object? target)
+        {
+            var record = HubErrors.FromHub(ex, target);
+            if (ex.Failure == HubFailure.NotFound && target is Guid id)
+            {
+                // Hub's own text ("Not found.") does not say what was missing.
+                record.ErrorDetails = new ErrorDetails($"No access token with id {id} exists on this Docker Hub account.");
+            }
+
+            if (HubErrors.StopsPipeline(ex))
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+    }
+
+    /// <summary>Base of the token cmdlets: they all work on a session.</summary>
+    public abstract class HubTokenCmdlet : HubCmdlet
+    {
+        /// <summary>
+        /// <para type="description">The session to use, as returned by Connect-HubAccount -PassThru. Defaults to the last session Connect-HubAccount opened.</para>
+        /// </summary>
+        [Parameter]
+        [ValidateNotNull]
+        public HubSession? Session { get; set; }
+
+        private HubSession? _resolved;
+
+        /// <summary>Fails before any pipeline input is read when there is no session.</summary>
+        protected override void BeginProcessing() => _ = ActiveSession;
+
+        /// <summary>The -Session given, else the current one; a terminating error when there is none.</summary>
+        internal HubSession ActiveSession => _resolved ??= Session ?? HubSession.Current ?? throw NotConnected();
+
+        private Exception NotConnected()
+        {
+            ThrowTerminatingError(HubErrors.Create(HubErrors.NotConnected, ErrorCategory.AuthenticationError,
+                "There is no Docker Hub session. Run Connect-HubAccount first, or pass -Session.", null));
+            return new InvalidOperationException(); // not reached: ThrowTerminatingError throws
+        }
+
+        /// <summary>Calls Hub for one item; on failure reports it and returns false.</summary>
+        internal bool TryCall(object? target, Func<HubSession, CancellationToken, Task> call)
+        {
+            var session = ActiveSession;
+            try
+            {
+                Wait(cancel => call(session, cancel));
+                return true;
+            }
+            catch (HubException ex)
+            {
+                WriteHubError(ex, target);
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+
+namespace DockerHubPat
+{
+    /// <summary>What went wrong talking to Docker Hub; decides the ErrorId and category a cmdlet reports.</summary>
+    public enum HubFailure
+    {
+        /// <summary>Hub refused the credentials or the session (HTTP 401).</summary>
+        Unauthorized,
+        /// <summary>The account has 2FA and no code was available.</summary>
+        TwoFactorRequired,
+        /// <summary>Hub refuses token management to a session that was signed in with a personal access token (HTTP 403).</summary>
+        TokenSessionRefused,
+        /// <summary>Any other HTTP 403.</summary>
+        PermissionDenied,
+        /// <summary>HTTP 404.</summary>
+        NotFound,
+        /// <summary>Hub rejected the request's content (HTTP 400).</summary>
+        InvalidRequest,
+        /// <summary>HTTP 429 that could not be waited out.</summary>
+        RateLimited,
+        /// <summary>No answer, or an answer that says Hub cannot serve now (5xx, 408, timeouts, refused connections).</summary>
+        Unavailable,
+        /// <summary>An answer that does not follow the Hub API (not JSON, fields missing, a foreign `next` link).</summary>
+        InvalidResponse,
+    }
+
+    /// <summary>
+    /// A failed Docker Hub call. The message is written for the user and never holds a secret:
+    /// it is built from the route, the status and Hub's own error text only.
+    /// </summary>
+    public sealed class HubException : Exception
+    {
+        private static readonly IReadOnlyDictionary<string, string[]> NoFields = new Dictionary<string, string[]>();
+
+        internal HubException(HubFailure failure, string message, int? statusCode = null,
+            IReadOnlyDictionary<string, string[]>? fieldErrors = null, Exception? innerException = null)
+            : base(message, innerException)
+        {
+            Failure = failure;
+            StatusCode = statusCode;
+            FieldErrors = fieldErrors ?? NoFields;
+        }
+
+        /// <summary>The kind of failure.</summary>
+        public HubFailure Failure { get; }
+
+        /// <summary>The HTTP status Hub answered with, or null when there was no answer.</summary>
+        public int? StatusCode { get; }
+
+        /// <summary>Hub's per-field validation messages from a 400 answer (field name → messages).</summary>
+        public IReadOnlyDictionary<string, string[]> FieldErrors { get; }
+    }
+}

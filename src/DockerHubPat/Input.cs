@@ -1,0 +1,114 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net;
+
+namespace DockerHubPat
+{
+    /// <summary>Checks of user input that must fail before any request is sent.</summary>
+    internal static class Input
+    {
+        public const int MaxLabelLength = 100;
+
+        /// <summary>The scopes Hub accepts (latest.yaml createAccessTokenRequest), most to least powerful.</summary>
+        public static readonly string[] Scopes = { "repo:admin", "repo:write", "repo:read", "repo:public_read" };
+
+        public static readonly Uri DefaultHubUri = new Uri("https://hub.docker.com");
+
+        /// <summary>
+        /// The site part of a Hub address. https is required except on loopback (the emulator),
+        /// because the password and the session token travel in every request.
+        /// </summary>
+        public static Uri CheckHubUri(Uri uri)
+        {
+            if (!uri.IsAbsoluteUri)
+            {
+                throw new ArgumentException($"-HubUri '{uri}' is not an absolute address such as https://hub.docker.com.");
+            }
+
+            if (uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            {
+                throw new ArgumentException($"-HubUri '{uri}' must be the site only, such as https://hub.docker.com, without a path or query.");
+            }
+
+            var secure = uri.Scheme == Uri.UriSchemeHttps;
+            var loopbackHttp = uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri);
+            if (!secure && !loopbackHttp)
+            {
+                throw new ArgumentException(
+                    $"-HubUri '{uri}' is refused: the password and session token may only be sent over https (plain http is allowed for loopback addresses only).");
+            }
+
+            return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
+        }
+
+        private static bool IsLoopback(Uri uri) =>
+            uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
+
+        /// <summary>Hub's spelling of the scopes, each once, in Hub's order.</summary>
+        public static string[] NormalizeScopes(IEnumerable<string> scopes)
+        {
+            var wanted = new HashSet<string>(scopes, StringComparer.OrdinalIgnoreCase);
+            return Scopes.Where(wanted.Contains).ToArray();
+        }
+
+        public static void CheckLabel(string label)
+        {
+            if (string.IsNullOrWhiteSpace(label))
+            {
+                throw new ValidationMetadataException("A token label cannot be empty or only spaces.");
+            }
+
+            if (label.Length > MaxLabelLength)
+            {
+                throw new ValidationMetadataException(
+                    $"A token label can have at most {MaxLabelLength} characters; this one has {label.Length}.");
+            }
+        }
+    }
+
+    /// <summary>Refuses labels Hub would refuse (1–100 characters), at parameter binding.</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    internal sealed class ValidateTokenLabelAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics) =>
+            Input.CheckLabel(arguments as string ?? "");
+    }
+
+    /// <summary>
+    /// Lets -Id take a Guid, its text form, or a HubAccessToken, and says plainly what a token id
+    /// looks like when the text is not one.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    internal sealed class TokenIdTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            var value = inputData is PSObject ps ? ps.BaseObject : inputData;
+            if (value is string || value is Guid || value is HubAccessToken || !(value is IEnumerable items))
+            {
+                return ToId(value);
+            }
+
+            return items.Cast<object>().Select(i => ToId(i is PSObject p ? p.BaseObject : i)).ToArray();
+        }
+
+        private static Guid ToId(object? value)
+        {
+            switch (value)
+            {
+                case Guid id:
+                    return id;
+                case HubAccessToken token:
+                    return token.Id;
+                case string text when Guid.TryParse(text.Trim(), out var parsed):
+                    return parsed;
+                default:
+                    throw new ArgumentTransformationMetadataException(
+                        $"'{value}' is not an access token id. A token id is a GUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427; Get-HubAccessToken shows them.");
+            }
+        }
+    }
+}
