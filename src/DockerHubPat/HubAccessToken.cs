@@ -47,6 +47,12 @@ namespace DockerHubPat
         /// <summary>The token's secret. Hub shows it once, so only New-HubAccessToken sets it.</summary>
         public SecureString? Secret { get; internal set; }
 
+        /// <summary>The SecretManagement vault New-HubAccessToken saved the secret in; null when it was not saved.</summary>
+        public string? Vault { get; internal set; }
+
+        /// <summary>The name of the saved secret in that vault; null when it was not saved.</summary>
+        public string? SecretName { get; internal set; }
+
         /// <summary>The label and id; never the secret.</summary>
         public override string ToString() => $"{Label} ({Id})";
 

@@ -1,9 +1,13 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 
 namespace DockerHubPat.Commands
 {
-    /// <summary>Creates an access token; the output carries its secret, which Hub shows only this once.</summary>
+    /// <summary>
+    /// Creates an access token and saves its secret, which Hub shows only once, into a
+    /// SecretManagement vault. Everything that can be checked is checked before the token exists.
+    /// </summary>
     [Cmdlet(VerbsCommon.New, "HubAccessToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(HubAccessToken))]
     public sealed class NewHubAccessTokenCommand : HubTokenCmdlet
@@ -26,59 +30,186 @@ namespace DockerHubPat.Commands
         [Parameter]
         public TimeSpan ExpiresIn { get; set; }
 
+        /// <summary>The SecretManagement vault for the secret; the default vault when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultCompleter))]
+        public string? Vault { get; set; }
+
+        /// <summary>The secret's name in the vault; default DockerHub-&lt;username&gt;-&lt;label&gt;.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? SecretName { get; set; }
+
+        /// <summary>Overwrites a secret of the same name in the vault.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Keeps the secret only on the output object; no vault is used.</summary>
+        [Parameter]
+        public SwitchParameter NoVault { get; set; }
+
+        private SecretVault? _secrets;
+        private string? _vault;
+
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAt)) && MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresIn)))
-            {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
-                    "Give either -ExpiresAt or -ExpiresIn, not both.", null));
-            }
-
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresIn)) && ExpiresIn <= TimeSpan.Zero)
-            {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
-                    $"-ExpiresIn must be a positive time span; '{ExpiresIn}' is not.", ExpiresIn));
-            }
-
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAt)) && ToUtc(ExpiresAt) <= DateTime.UtcNow)
-            {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
-                    $"-ExpiresAt {ExpiresAt:g} is not in the future.", ExpiresAt));
-            }
-
+            CheckExpiry();
             base.BeginProcessing();
+            if (NoVault)
+            {
+                if (Bound(nameof(Vault)) || Bound(nameof(SecretName)))
+                {
+                    ThrowTerminatingError(HubErrors.InvalidArgument("NoVaultConflict",
+                        "-NoVault cannot be combined with -Vault or -SecretName.", null));
+                }
+
+                return;
+            }
+
+            // Before any token exists: a vault that is missing or locked must stop us, not strand a secret.
+            try
+            {
+                _secrets = new SecretVault();
+                _vault = _secrets.Resolve(Vault);
+                WriteVerbose($"New token secrets go to the SecretManagement vault '{_vault}'.");
+            }
+            catch (SecretVaultException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, Vault));
+            }
         }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            var session = ActiveSession;
             var scopes = Input.NormalizeScopes(Scope);
             var expiresAtUtc = ExpiryUtc();
+            var secretName = SecretName ?? SecretVault.DefaultSecretName(session.Username, Label);
+            if (_secrets != null && !Force && SecretExists(secretName))
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException(
+                    $"The vault '{_vault}' already has a secret named '{secretName}', so no token was created for '{Label}'. " +
+                    "Pass -Force to overwrite it, or -SecretName to choose another name."),
+                    SecretVault.NameExists, ErrorCategory.ResourceExists, secretName));
+                return;
+            }
+
             var target = $"access token '{Label}' with scope {string.Join(", ", scopes)}, "
-                + (expiresAtUtc is DateTime e ? $"expiring {e.ToLocalTime():g}" : "never expiring");
+                + (expiresAtUtc is DateTime e ? $"expiring {e.ToLocalTime():g}" : "never expiring")
+                + (_vault is null ? "" : $", secret saved as '{secretName}' in vault '{_vault}'");
             if (!ShouldProcess(target, "Create"))
             {
                 return;
             }
 
             HubAccessToken? created = null;
-            if (TryCall(Label, async (session, cancel) =>
-                created = await session.Client.CreateAsync(session, Label, scopes, expiresAtUtc, cancel).ConfigureAwait(false)))
+            if (!TryCall(Label, async (s, cancel) =>
+                created = await s.Client.CreateAsync(s, Label, scopes, expiresAtUtc, cancel).ConfigureAwait(false)))
             {
-                WriteVerbose($"Created {created}. Its secret is in the output's Secret property; Hub will not show it again.");
-                WriteObject(created);
+                return;
+            }
+
+            if (_secrets != null)
+            {
+                SaveSecret(created!, secretName);
+            }
+
+            WriteObject(created);
+        }
+
+        private bool SecretExists(string secretName)
+        {
+            try
+            {
+                return _secrets!.Contains(_vault!, secretName);
+            }
+            catch (SecretVaultException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, _vault));
+                return true;
+            }
+        }
+
+        // The token now exists on Hub and this is the only moment its secret is known: whatever the
+        // vault does, the secret stays reachable on the output object and on the error's TargetObject.
+        private void SaveSecret(HubAccessToken token, string secretName)
+        {
+            var metadata = new Hashtable
+            {
+                [SecretVault.TokenIdKey] = token.Id.ToString("D"),
+                ["Label"] = token.Label,
+                ["Scopes"] = string.Join(",", token.Scopes),
+                ["HubUri"] = ActiveSession.HubUri.ToString(),
+                ["Username"] = token.Username,
+            };
+            if (token.CreatedAt is DateTime created)
+            {
+                metadata["CreatedAt"] = created;
+            }
+
+            if (token.ExpiresAt is DateTime expires)
+            {
+                metadata["ExpiresAt"] = expires;
+            }
+
+            try
+            {
+                var credential = new PSCredential(token.Username, token.Secret);
+                if (!_secrets!.Save(_vault!, secretName, credential, metadata, Force))
+                {
+                    WriteWarning($"The vault '{_vault}' does not store metadata, so '{secretName}' was saved without it; " +
+                        "Remove-HubAccessToken -RemoveSecret will not find it by token id.");
+                }
+
+                token.Vault = _vault;
+                token.SecretName = secretName;
+                WriteVerbose($"Saved the secret of {token} as '{secretName}' in vault '{_vault}'.");
+            }
+            catch (SecretVaultException ex)
+            {
+                var message =
+                    $"Access token {token} was created on Docker Hub, but its secret could not be saved in vault '{_vault}': {ex.Message} " +
+                    "The secret is only on this command's output object and on this error's TargetObject. Save it now with: " +
+                    $"$t = $Error[0].TargetObject; Set-Secret -Name '{secretName.Replace("'", "''")}' -Vault '{_vault!.Replace("'", "''")}' -Secret ([pscredential]::new($t.Username, $t.Secret)) " +
+                    $"- or remove the token with Remove-HubAccessToken -Id {token.Id}.";
+                WriteError(new ErrorRecord(new InvalidOperationException(message, ex), "SecretNotSaved", ErrorCategory.WriteError, token));
+            }
+        }
+
+        private bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+        private void CheckExpiry()
+        {
+            if (Bound(nameof(ExpiresAt)) && Bound(nameof(ExpiresIn)))
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
+                    "Give either -ExpiresAt or -ExpiresIn, not both.", null));
+            }
+
+            if (Bound(nameof(ExpiresIn)) && ExpiresIn <= TimeSpan.Zero)
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
+                    $"-ExpiresIn must be a positive time span; '{ExpiresIn}' is not.", ExpiresIn));
+            }
+
+            if (Bound(nameof(ExpiresAt)) && ToUtc(ExpiresAt) <= DateTime.UtcNow)
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
+                    $"-ExpiresAt {ExpiresAt:g} is not in the future.", ExpiresAt));
             }
         }
 
         private DateTime? ExpiryUtc()
         {
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresIn)))
+            if (Bound(nameof(ExpiresIn)))
             {
                 return DateTime.UtcNow + ExpiresIn;
             }
 
-            return MyInvocation.BoundParameters.ContainsKey(nameof(ExpiresAt)) ? ToUtc(ExpiresAt) : (DateTime?)null;
+            return Bound(nameof(ExpiresAt)) ? ToUtc(ExpiresAt) : (DateTime?)null;
         }
 
         // A date typed at the prompt ('2027-01-31') has no kind; PowerShell users mean local time.

@@ -18,6 +18,12 @@ namespace DockerHubPat.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Also removes the vault secret New-HubAccessToken saved for each token (found by its TokenId metadata).</summary>
+        [Parameter]
+        public SwitchParameter RemoveSecret { get; set; }
+
+        private SecretVault? _secrets;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -28,14 +34,37 @@ namespace DockerHubPat.Commands
                     continue;
                 }
 
-                TryCall(id, (session, cancel) => session.Client.DeleteAsync(session, id, cancel));
+                if (TryCall(id, (session, cancel) => session.Client.DeleteAsync(session, id, cancel)) && RemoveSecret)
+                {
+                    RemoveSecrets(id);
+                }
+            }
+        }
+
+        // Only after Hub confirmed the delete: a secret of a token that still works must not vanish.
+        private void RemoveSecrets(Guid id)
+        {
+            try
+            {
+                _secrets ??= new SecretVault();
+                foreach (var (vault, name) in _secrets.FindByTokenId(id))
+                {
+                    _secrets.Remove(vault, name);
+                    WriteVerbose($"Removed the secret '{name}' of access token {id} from vault '{vault}'.");
+                }
+            }
+            catch (SecretVaultException ex)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException(
+                    $"Access token {id} was removed from Docker Hub, but its vault secret was not: {ex.Message}", ex),
+                    ex.ErrorId, ex.Category, id));
             }
         }
 
         // -Force skips the prompt but not -WhatIf, so a dry run stays a dry run.
         private bool Confirmed(Guid id)
         {
-            var target = ActiveSession.Describe(id);
+            var target = ActiveSession.Describe(id) + (RemoveSecret ? " and its vault secret" : "");
             if (Force && !WhatIfRequested())
             {
                 WriteVerbose($"Removing {target}.");

@@ -275,7 +275,7 @@ namespace DockerHubPat.Hub
                 case 403 when (error.Text ?? "").IndexOf("personal access token", StringComparison.OrdinalIgnoreCase) >= 0:
                     return new HubException(HubFailure.TokenSessionRefused,
                         $"Docker Hub does not let a session that signed in with a personal access token {what} (403 Forbidden). " +
-                        "Sign in with the account password instead: Connect-HubAccount -Credential <user and password> [-OneTimePassword <2FA code>].", status);
+                        "Sign in with the account password instead: Connect-HubAccount -Credential <user and password> [-OneTimePassword <2FA code>]." + hubSays, status);
                 case 403:
                     return new HubException(HubFailure.PermissionDenied, $"Docker Hub does not allow this session to {what} (403 Forbidden).{hubSays}", status);
                 case 404:

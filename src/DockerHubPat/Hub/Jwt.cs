@@ -13,10 +13,15 @@ namespace DockerHubPat.Hub
         // Observed on Hub JWTs (REFERENCE §2.4): `docker_pat|<uuid>` for sessions made from a PAT.
         private const string SourceClaim = "https://hub.docker.com.source";
 
+        private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
         public static DateTimeOffset? ReadExpiry(string jwt)
         {
             var payload = ReadPayload(jwt);
-            if (payload is JsonElement claims && claims.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds))
+            // A claim that is not a number, or not a date, means "expiry unknown", never a crash.
+            if (payload is JsonElement claims && claims.TryGetProperty("exp", out var exp)
+                && exp.ValueKind == JsonValueKind.Number && exp.TryGetInt64(out var seconds)
+                && seconds >= 0 && seconds <= MaxUnixSeconds)
             {
                 return DateTimeOffset.FromUnixTimeSeconds(seconds);
             }

@@ -1,0 +1,204 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
+
+namespace DockerHubPat
+{
+    /// <summary>A SecretManagement call that failed; the message is the user's next step.</summary>
+    internal sealed class SecretVaultException : Exception
+    {
+        public SecretVaultException(string errorId, ErrorCategory category, string message, Exception? inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Category = category;
+        }
+
+        public string ErrorId { get; }
+        public ErrorCategory Category { get; }
+    }
+
+    /// <summary>
+    /// The bridge to Microsoft.PowerShell.SecretManagement. It is an optional dependency, so it is
+    /// called by module-qualified command name in the caller's runspace: the module imports without
+    /// it, and a vault that must be unlocked can prompt through the caller's host.
+    /// </summary>
+    internal sealed class SecretVault
+    {
+        public const string ModuleName = "Microsoft.PowerShell.SecretManagement";
+        public const string TokenIdKey = "TokenId";
+
+        public const string NotInstalled = "SecretManagementNotInstalled";
+        public const string NoVault = "SecretVaultNotFound";
+        public const string VaultUnavailable = "SecretVaultUnavailable";
+        public const string NameExists = "SecretNameExists";
+        public const string VaultFailed = "SecretVaultFailed";
+
+        private const string NoVaultAdvice =
+            "Register one (for example: Install-PSResource Microsoft.PowerShell.SecretStore; " +
+            "Register-SecretVault -Name SecretStore -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault), " +
+            "or pass -NoVault to keep the secret only on the output object.";
+
+        /// <summary>The documented default secret name: readable, and the same for the same account and label.</summary>
+        public static string DefaultSecretName(string username, string label)
+        {
+            var name = new StringBuilder("DockerHub-").Append(username).Append('-');
+            foreach (var c in label.Trim())
+            {
+                // Vault back ends differ on what a name may hold; these characters are safe in all of them.
+                name.Append(char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_');
+            }
+
+            return name.ToString();
+        }
+
+        /// <summary>The vault to write to: the named one, else the default; fails when there is none or it does not answer.</summary>
+        public string Resolve(string? vault)
+        {
+            var vaults = Invoke("Get-SecretVault", null);
+            if (vaults.Count == 0)
+            {
+                throw new SecretVaultException(NoVault, ErrorCategory.ObjectNotFound,
+                    "No SecretManagement vault is registered to store the new token's secret in. " + NoVaultAdvice);
+            }
+
+            var chosen = vault is null
+                ? vaults.FirstOrDefault(v => LanguagePrimitives.IsTrue(v.Properties["IsDefault"]?.Value))
+                : vaults.FirstOrDefault(v => string.Equals(NameOf(v), vault, StringComparison.OrdinalIgnoreCase));
+            if (chosen is null)
+            {
+                var known = string.Join(", ", vaults.Select(NameOf));
+                throw new SecretVaultException(NoVault, ErrorCategory.ObjectNotFound, vault is null
+                    ? $"No default SecretManagement vault is set. Pass -Vault (registered: {known}), or set one with Set-SecretVaultDefault, or pass -NoVault."
+                    : $"There is no SecretManagement vault named '{vault}'. Registered vaults: {known}.");
+            }
+
+            var name = NameOf(chosen);
+            var answers = TryInvoke("Test-SecretVault", new Dictionary<string, object?> { ["Name"] = name }, out var failure);
+            if (failure != null || !answers.Any(a => LanguagePrimitives.IsTrue(a.BaseObject)))
+            {
+                throw new SecretVaultException(VaultUnavailable, ErrorCategory.ResourceUnavailable,
+                    $"The SecretManagement vault '{name}' did not pass Test-SecretVault, so no token was created. " +
+                    $"Unlock or repair the vault, or choose another with -Vault, or pass -NoVault.{Said(failure)}");
+            }
+
+            return name;
+        }
+
+        public bool Contains(string vault, string secretName) =>
+            Invoke("Get-SecretInfo", new Dictionary<string, object?>
+            {
+                ["Name"] = WildcardPattern.Escape(secretName),
+                ["Vault"] = vault,
+            }).Any(i => string.Equals(NameOf(i), secretName, StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Stores the credential; returns false when the vault took it only without metadata.</summary>
+        public bool Save(string vault, string secretName, PSCredential credential, Hashtable metadata, bool overwrite)
+        {
+            var parameters = new Dictionary<string, object?>
+            {
+                ["Name"] = secretName,
+                ["Vault"] = vault,
+                ["Secret"] = credential,
+                ["NoClobber"] = !overwrite,
+                ["Metadata"] = metadata,
+            };
+            TryInvoke("Set-Secret", parameters, out var withMetadata);
+            if (withMetadata is null)
+            {
+                return true;
+            }
+
+            // Metadata support is optional for extension vaults; the secret matters more than its labels.
+            parameters.Remove("Metadata");
+            TryInvoke("Set-Secret", parameters, out var without);
+            if (without != null)
+            {
+                throw new SecretVaultException(VaultFailed, ErrorCategory.WriteError, without.Message, without);
+            }
+
+            return false;
+        }
+
+        /// <summary>Secrets this module stored for the token, found by the TokenId metadata in every vault.</summary>
+        public IEnumerable<(string Vault, string Name)> FindByTokenId(Guid tokenId)
+        {
+            var id = tokenId.ToString("D");
+            return Invoke("Get-SecretInfo", null)
+                .Where(i => string.Equals(MetadataValue(i, TokenIdKey), id, StringComparison.OrdinalIgnoreCase))
+                .Select(i => (i.Properties["VaultName"]?.Value?.ToString() ?? "", NameOf(i)))
+                .ToList();
+        }
+
+        public void Remove(string vault, string secretName) =>
+            Invoke("Remove-Secret", new Dictionary<string, object?> { ["Name"] = secretName, ["Vault"] = vault });
+
+        /// <summary>Names of the registered vaults, for tab completion; empty when SecretManagement is missing.</summary>
+        public IEnumerable<string> VaultNames()
+        {
+            var vaults = TryInvoke("Get-SecretVault", null, out _);
+            return vaults.Select(NameOf);
+        }
+
+        private static string NameOf(PSObject item) => item.Properties["Name"]?.Value?.ToString() ?? "";
+
+        private static string? MetadataValue(PSObject info, string key)
+        {
+            var metadata = info.Properties["Metadata"]?.Value;
+            var dictionary = (metadata is PSObject ps ? ps.BaseObject : metadata) as IDictionary;
+            return dictionary != null && dictionary.Contains(key) ? dictionary[key]?.ToString() : null;
+        }
+
+        private static string Said(Exception? failure) => failure is null ? "" : " SecretManagement says: " + failure.Message;
+
+        private Collection<PSObject> Invoke(string command, IDictionary<string, object?>? parameters)
+        {
+            var results = TryInvoke(command, parameters, out var failure);
+            if (failure != null)
+            {
+                throw new SecretVaultException(VaultFailed, ErrorCategory.NotSpecified,
+                    $"{command} failed: {failure.Message}", failure);
+            }
+
+            return results;
+        }
+
+        private Collection<PSObject> TryInvoke(string command, IDictionary<string, object?>? parameters, out Exception? failure)
+        {
+            failure = null;
+            using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            ps.AddCommand(ModuleName + "\\" + command);
+            foreach (var p in parameters ?? new Dictionary<string, object?>())
+            {
+                ps.AddParameter(p.Key, p.Value);
+            }
+
+            try
+            {
+                var results = ps.Invoke();
+                if (ps.Streams.Error.Count > 0)
+                {
+                    failure = ps.Streams.Error[0].Exception;
+                }
+
+                return results;
+            }
+            catch (CommandNotFoundException ex)
+            {
+                throw new SecretVaultException(NotInstalled, ErrorCategory.NotInstalled,
+                    $"The module {ModuleName} is not installed, so the new token's secret has nowhere to go. " +
+                    $"Install it (Install-PSResource {ModuleName}) and register a vault, or pass -NoVault to keep the secret only on the output object.", ex);
+            }
+            catch (RuntimeException ex)
+            {
+                failure = ex;
+                return new Collection<PSObject>();
+            }
+        }
+    }
+}
