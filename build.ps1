@@ -1,0 +1,186 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+Builds, tests and demonstrates the DockerHubPat module.
+.DESCRIPTION
+  build  restore, compile the module with the manifest's version, assemble out/DockerHubPat/, build the emulator
+  test   build, then the xunit tests and the Pester tests; ends with 'Tests: N passed, N failed, N skipped'
+  demo   build, then run tests/Demo.ps1 against a fresh Hub emulator
+.EXAMPLE
+dotnet tool restore; dotnet pwsh ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'demo')]
+    [string] $Task = 'build',
+    [string] $Configuration = 'Release'
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+# Exit codes are checked by hand so a failing xunit run can still be followed by Pester.
+$PSNativeCommandUseErrorActionPreference = $false
+
+$Root = $PSScriptRoot
+$ModuleSource = Join-Path $Root 'module'
+$ModuleOut = Join-Path $Root 'out/DockerHubPat'
+$ResultsDir = Join-Path $Root 'out/testresults'
+$ModuleProject = Join-Path $Root 'src/DockerHubPat/DockerHubPat.csproj'
+$EmulatorProject = Join-Path $Root 'tests/HubEmulator/HubEmulator.csproj'
+$UnitTestProject = Join-Path $Root 'tests/DockerHubPat.Tests/DockerHubPat.Tests.csproj'
+$EmulatorDll = Join-Path $Root "tests/HubEmulator/bin/$Configuration/net10.0/HubEmulator.dll"
+# Read from the manifest by the build task; the tests are built with the same version.
+$Version = $null
+
+Import-Module (Join-Path $Root 'tests/TestHelpers.psm1') -Force
+
+function Invoke-Native {
+    # Output goes to the host so callers' return values stay clean.
+    param([Parameter(Mandatory)][string] $Command, [string[]] $Arguments)
+    Write-Host "> $Command $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & $Command @Arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-FreshPwsh {
+    # A new process loads the DockerHubPat.dll just built, never one an earlier build left in this session.
+    # It shares this console, so its colours and progress show as they happen.
+    param([string[]] $Arguments)
+    $pwsh = Get-PwshInvocation
+    $psi = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    foreach ($a in @($pwsh.Arguments) + $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($psi)
+    $process.WaitForExit()
+    $process.ExitCode
+}
+
+function Get-ModuleVersion {
+    $manifest = Join-Path $ModuleSource 'DockerHubPat.psd1'
+    if (-not (Test-Path -LiteralPath $manifest)) { throw "Module manifest '$manifest' is missing." }
+    (Import-PowerShellDataFile -LiteralPath $manifest).ModuleVersion
+}
+
+function Get-ShippedAssembly {
+    # The csproj keeps PowerShellStandard.Library out of the output (ExcludeAssets=runtime), so every
+    # dll there is the module or a runtime dependency it needs on Windows PowerShell 5.1.
+    $targetDir = Join-Path $Root "src/DockerHubPat/bin/$Configuration/netstandard2.0"
+    Get-ChildItem -LiteralPath $targetDir -Filter '*.dll'
+    # The pdb gives line numbers in stack traces from the module's own code.
+    Get-ChildItem -LiteralPath $targetDir -Filter 'DockerHubPat.pdb'
+}
+
+function Copy-ModuleSource {
+    # Markdown is help source, not something Get-Help reads; Build-Help turns it into MAML.
+    $source = (Resolve-Path -LiteralPath $ModuleSource).ProviderPath
+    foreach ($file in Get-ChildItem -LiteralPath $source -Recurse -File | Where-Object Extension -ne '.md') {
+        $target = Join-Path $ModuleOut ([IO.Path]::GetRelativePath($source, $file.FullName))
+        New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
+        Copy-Item -LiteralPath $file.FullName -Destination $target
+    }
+}
+
+function Build-Help {
+    # Needs the assembled module: the cmdlets' real parameters are checked against the Markdown.
+    $helpSource = Join-Path $ModuleSource 'en-US'
+    $builder = Join-Path $Root 'build/HelpBuilder.psm1'
+    if (-not (Test-Path -LiteralPath $helpSource) -or -not (Test-Path -LiteralPath $builder)) { return }
+    Import-Module $builder -Force
+    New-MamlHelp -ModuleManifest (Join-Path $ModuleOut 'DockerHubPat.psd1') -SourcePath $helpSource `
+        -OutputPath (Join-Path $ModuleOut 'en-US') | ForEach-Object { Write-Host "Help: $($_.Name)" -ForegroundColor DarkGray }
+}
+
+function Invoke-BuildTask {
+    Invoke-Native dotnet 'restore', (Join-Path $Root 'DockerHubPat.sln')
+    $script:Version = Get-ModuleVersion
+    Invoke-Native dotnet 'build', $ModuleProject, '-c', $Configuration, "-p:Version=$Version", '--no-restore'
+
+    if (Test-Path -LiteralPath $ModuleOut) { Remove-Item -LiteralPath $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    Copy-ModuleSource
+    Get-ShippedAssembly | Copy-Item -Destination $ModuleOut
+    Build-Help
+
+    Invoke-Native dotnet 'build', $EmulatorProject, '-c', $Configuration, '--no-restore'
+    Write-Host "Module $Version is in $ModuleOut" -ForegroundColor Green
+}
+
+function Invoke-UnitTests {
+    # Counts from the trx file, or $null when the run left none (the test project did not build).
+    $trx = Join-Path $ResultsDir 'xunit.trx'
+    Write-Host "> dotnet test $UnitTestProject" -ForegroundColor DarkGray
+    & dotnet test $UnitTestProject -c $Configuration --no-restore "-p:Version=$Version" `
+        --logger 'trx;LogFileName=xunit.trx' --results-directory $ResultsDir | Out-Host
+    $exitCode = $LASTEXITCODE
+    Write-Host "dotnet test exited with $exitCode" -ForegroundColor DarkGray
+    if (-not (Test-Path -LiteralPath $trx)) { return $null }
+    # VSTest's counters: skipped tests are 'notExecuted'; errors, timeouts and aborts are failures too.
+    $c = ([xml](Get-Content -Raw -LiteralPath $trx)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        passed  = [int]$c.passed
+        failed  = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        skipped = [int]$c.notExecuted
+        # A test host that crashed can leave a trx without a failure in it.
+        result  = if ($exitCode -eq 0) { 'Passed' } else { 'Failed' }
+    }
+}
+
+function Invoke-PesterTests {
+    # Counts from tests/Pester.ps1's JSON file, or $null when it crashed before writing one.
+    $json = Join-Path $ResultsDir 'pester.json'
+    $exitCode = Invoke-FreshPwsh '-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tests/Pester.ps1'),
+        '-ModulePath', (Join-Path $ModuleOut 'DockerHubPat.psd1'), '-EmulatorDll', $EmulatorDll, '-ResultPath', $json
+    Write-Host "Pester exited with $exitCode" -ForegroundColor DarkGray
+    if (-not (Test-Path -LiteralPath $json)) { return $null }
+    Get-Content -Raw -LiteralPath $json | ConvertFrom-Json
+}
+
+function Invoke-TestTask {
+    Invoke-BuildTask
+    if (Test-Path -LiteralPath $ResultsDir) { Remove-Item -LiteralPath $ResultsDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ResultsDir | Out-Null
+
+    $runs = [ordered]@{ xunit = Invoke-UnitTests; Pester = Invoke-PesterTests }
+    $total = [ordered]@{ passed = 0; failed = 0; skipped = 0 }
+    $ok = $true
+    foreach ($name in $runs.Keys) {
+        $run = $runs[$name]
+        if ($null -eq $run) {
+            Write-Host "$name left no results: it crashed or did not build." -ForegroundColor Red
+            $ok = $false
+            continue
+        }
+        foreach ($key in @($total.Keys)) { $total[$key] += [int]$run.$key }
+        if ($run.passed + $run.failed + $run.skipped -eq 0) {
+            Write-Host "$name found no tests." -ForegroundColor Red
+            $ok = $false
+        }
+        elseif ($run.failed -eq 0 -and $run.result -ne 'Passed') {
+            Write-Host "$name failed without a failing test: see its output above." -ForegroundColor Red
+            $ok = $false
+        }
+    }
+    Write-Host "Test results are in $ResultsDir"
+    Write-Host "Tests: $($total.passed) passed, $($total.failed) failed, $($total.skipped) skipped"
+    if (-not $ok -or $total.failed -gt 0) { exit 1 }
+}
+
+function Invoke-DemoTask {
+    Invoke-BuildTask
+    $emulator = Start-HubEmulator -EmulatorDll $EmulatorDll
+    try {
+        $exitCode = Invoke-FreshPwsh '-NoProfile', '-File', (Join-Path $Root 'tests/Demo.ps1'),
+            '-HubUri', $emulator.Url, '-ModulePath', (Join-Path $ModuleOut 'DockerHubPat.psd1')
+        if ($exitCode -ne 0) { throw "The demo failed with exit code $exitCode." }
+    }
+    finally {
+        Stop-HubEmulator $emulator
+    }
+}
+
+switch ($Task) {
+    'build' { Invoke-BuildTask }
+    'test' { Invoke-TestTask }
+    'demo' { Invoke-DemoTask }
+}

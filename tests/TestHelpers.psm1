@@ -1,0 +1,449 @@
+#Requires -Version 7.0
+# Shared by build.ps1, tests/Pester.ps1 and every *.Tests.ps1 file.
+# Keep these functions stateless: each test file re-imports this module with -Force,
+# which would throw away any module-scope state that Pester.ps1 relied on.
+
+Set-StrictMode -Version Latest
+
+$script:ReadyPattern = 'HubEmulator listening on (?<url>http://\S+)'
+
+function Get-PwshInvocation {
+    <#
+    .SYNOPSIS
+    How to start another copy of the PowerShell that is running this code.
+    .DESCRIPTION
+    Under `dotnet pwsh` (the local tool) the process is the dotnet host and pwsh.dll is its
+    first argument, so the host path alone would not start PowerShell.
+    Returns FilePath and the Arguments that must come before any pwsh arguments.
+    #>
+    [CmdletBinding()]
+    param()
+
+    $processPath = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'pwsh') {
+        return [pscustomobject]@{ FilePath = $processPath; Arguments = [string[]]@() }
+    }
+    [pscustomobject]@{ FilePath = $processPath; Arguments = [string[]]@(Join-Path $PSHOME 'pwsh.dll') }
+}
+
+function Start-HubEmulator {
+    <#
+    .SYNOPSIS
+    Starts tests/HubEmulator and waits until it says where it listens.
+    .OUTPUTS
+    An object with Url (no trailing slash), Process, and Startup (lines printed before it was ready).
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $EmulatorDll = (Join-Path $PSScriptRoot 'HubEmulator/bin/Release/net10.0/HubEmulator.dll'),
+        [int] $Port,
+        [int] $LatencyMs,
+        [int] $JwtLifetimeSeconds,
+        [string] $SeedFile,
+        # Stop-HubEmulator writes the emulator's stderr (its warnings and errors) here.
+        [string] $LogPath,
+        [int] $TimeoutSeconds = 30
+    )
+
+    $EmulatorDll = [IO.Path]::GetFullPath($EmulatorDll)
+    if (-not (Test-Path -LiteralPath $EmulatorDll -PathType Leaf)) {
+        throw "Hub emulator not found at '$EmulatorDll'. Run 'dotnet pwsh ./build.ps1 build' first."
+    }
+
+    $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    $psi.ArgumentList.Add($EmulatorDll)
+    if ($PSBoundParameters.ContainsKey('Port')) { $psi.ArgumentList.Add('--port'); $psi.ArgumentList.Add("$Port") }
+    if ($PSBoundParameters.ContainsKey('LatencyMs')) { $psi.ArgumentList.Add('--latency-ms'); $psi.ArgumentList.Add("$LatencyMs") }
+    if ($PSBoundParameters.ContainsKey('JwtLifetimeSeconds')) { $psi.ArgumentList.Add('--jwt-lifetime-seconds'); $psi.ArgumentList.Add("$JwtLifetimeSeconds") }
+    if ($SeedFile) { $psi.ArgumentList.Add('--seed'); $psi.ArgumentList.Add([IO.Path]::GetFullPath($SeedFile)) }
+    # The emulator may read appsettings.json from its content root, which defaults to the working directory.
+    $psi.WorkingDirectory = Split-Path -Parent $EmulatorDll
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+
+    $process = [Diagnostics.Process]::Start($psi)
+    # Nothing should ever wait for console input from the emulator.
+    $process.StandardInput.Close()
+    # Read stderr in the background from the start so a crash message is available for the error below
+    # and a chatty emulator can never block on a full pipe.
+    $stderr = $process.StandardError.ReadToEndAsync()
+
+    $startup = [Collections.Generic.List[string]]::new()
+    $url = $null
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    try {
+        while (-not $url) {
+            $remaining = [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds
+            if ($remaining -le 0) { throw "timed out after $TimeoutSeconds s" }
+            $lineTask = $process.StandardOutput.ReadLineAsync()
+            if (-not $lineTask.Wait($remaining)) { throw "timed out after $TimeoutSeconds s" }
+            $line = $lineTask.Result
+            if ($null -eq $line) { throw 'it exited before it was ready' }
+            if ($line -match $script:ReadyPattern) {
+                $url = $Matches.url.TrimEnd('/')
+            }
+            else {
+                $startup.Add($line)
+            }
+        }
+    }
+    catch {
+        $why = $_.Exception.Message
+        if (-not $process.HasExited) { $process.Kill($true) }
+        $process.WaitForExit(5000) | Out-Null
+        $exit = if ($process.HasExited) { " (exit code $($process.ExitCode))" } else { '' }
+        $err = if ($stderr.Wait(2000)) { $stderr.Result.Trim() } else { '' }
+        throw ("Hub emulator '$EmulatorDll' did not start: $why$exit.`n" +
+            "--- stdout ---`n$($startup -join "`n")`n--- stderr ---`n$err")
+    }
+
+    # Keep draining stdout after the ready line; an undrained pipe would eventually freeze the emulator.
+    $process.StandardOutput.BaseStream.CopyToAsync([IO.Stream]::Null) | Out-Null
+
+    [pscustomobject]@{
+        PSTypeName = 'DockerHubPat.Tests.HubEmulator'
+        Url        = $url
+        Process    = $process
+        Startup    = $startup.ToArray()
+        StdErr     = $stderr
+        LogPath    = if ($LogPath) { [IO.Path]::GetFullPath($LogPath) } else { $null }
+    }
+}
+
+function Stop-HubEmulator {
+    <#
+    .SYNOPSIS
+    Asks the emulator to shut down, and kills it if it is still alive a few seconds later.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, ValueFromPipeline)]
+        [AllowNull()]
+        [psobject] $Emulator,
+        [int] $GraceSeconds = 5
+    )
+    process {
+        if ($null -eq $Emulator) { return }
+        $process = $Emulator.Process
+        if (-not $process.HasExited) {
+            try {
+                Invoke-RestMethod -Method Post -Uri "$($Emulator.Url)/_emulator/shutdown" -TimeoutSec $GraceSeconds -Verbose:$false | Out-Null
+            }
+            catch {
+                Write-Verbose "Shutdown request failed, the emulator will be killed: $($_.Exception.Message)"
+            }
+            if (-not $process.WaitForExit($GraceSeconds * 1000)) {
+                Write-Warning "Hub emulator (pid $($process.Id)) ignored the shutdown request; killing it."
+                $process.Kill($true)
+                $process.WaitForExit(5000) | Out-Null
+            }
+        }
+        $stderr = if ($Emulator.StdErr.Wait(2000)) { $Emulator.StdErr.Result } else { '' }
+        if ($Emulator.LogPath) {
+            New-Item -ItemType Directory -Force -Path (Split-Path -Parent $Emulator.LogPath) | Out-Null
+            Set-Content -LiteralPath $Emulator.LogPath -Value $stderr -Encoding utf8
+        }
+        if ($stderr.Trim()) { Write-Verbose "Hub emulator stderr:`n$($stderr.Trim())" }
+        $process.Dispose()
+    }
+}
+
+function Get-TestHubUri {
+    param([string] $HubUri)
+    if ($HubUri) { return $HubUri.TrimEnd('/') }
+    if (-not $env:DOCKERHUBPAT_TEST_HUB) {
+        throw 'DOCKERHUBPAT_TEST_HUB is not set: run the tests through tests/Pester.ps1 (or build.ps1 test), or pass -HubUri.'
+    }
+    $env:DOCKERHUBPAT_TEST_HUB.TrimEnd('/')
+}
+
+function Invoke-Emulator {
+    <#
+    .SYNOPSIS
+    Calls one of the emulator's /_emulator control routes and returns the parsed JSON answer.
+    .EXAMPLE
+    Invoke-Emulator -Method Post -Path /_emulator/reset
+    #>
+    [CmdletBinding()]
+    param(
+        [ValidateSet('Get', 'Post', 'Put', 'Patch', 'Delete')]
+        [string] $Method = 'Get',
+        [Parameter(Mandatory)]
+        [string] $Path,
+        # A hashtable or object, sent as JSON.
+        [object] $Body,
+        [string] $HubUri
+    )
+
+    $request = @{
+        Method  = $Method
+        Uri     = (Get-TestHubUri $HubUri) + '/' + $Path.TrimStart('/')
+        # The control routes are only ever called from tests; fail fast rather than hang a run.
+        TimeoutSec = 30
+    }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $request.Body = ConvertTo-Json -InputObject $Body -Depth 10 -Compress
+        $request.ContentType = 'application/json'
+    }
+    try {
+        Invoke-RestMethod @request
+    }
+    catch {
+        # The emulator explains a refusal in the body; without it a test failure only says "400".
+        $detail = if ($_.ErrorDetails) { $_.ErrorDetails.Message } else { $_.Exception.Message }
+        throw "$Method $($request.Uri) failed: $detail"
+    }
+}
+
+function ConvertTo-ItemList {
+    # The control routes may answer with a bare array or wrap it in an object; callers want the items.
+    param($Response, [string[]] $WrapperNames)
+    foreach ($name in $WrapperNames) {
+        if ($null -ne $Response -and $Response -isnot [array] -and $Response.PSObject.Properties[$name]) {
+            return $Response.$name
+        }
+    }
+    $Response
+}
+
+function New-TestAccount {
+    <#
+    .SYNOPSIS
+    Creates a uniquely named account on the emulator so test files never share state.
+    .OUTPUTS
+    Username, Password (plain: a throwaway test account), Credential, OtpCode, TotpSecret.
+    #>
+    [CmdletBinding()]
+    param(
+        # Hub usernames are lower-case letters and digits only, so the prefix should be too.
+        [ValidatePattern('^[a-z0-9]+$')]
+        [string] $Prefix = 'test',
+        [string] $Password = ('pw-' + [guid]::NewGuid().ToString('N')),
+        # A fixed code the emulator accepts as the second factor.
+        [string] $OtpCode,
+        # A base32 TOTP seed for accounts that use an authenticator app.
+        [string] $TotpSecret,
+        [string] $HubUri
+    )
+
+    $username = $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 12)
+    $body = [ordered]@{ username = $username; password = $Password }
+    if ($OtpCode) { $body.otp_code = $OtpCode }
+    if ($TotpSecret) { $body.totp_secret = $TotpSecret }
+    Invoke-Emulator -Method Post -Path '/_emulator/accounts' -Body $body -HubUri $HubUri | Out-Null
+
+    $secure = ConvertTo-SecureString -String $Password -AsPlainText -Force
+    [pscustomobject]@{
+        PSTypeName = 'DockerHubPat.Tests.Account'
+        Username   = $username
+        Password   = $Password
+        Credential = [pscredential]::new($username, $secure)
+        OtpCode    = $OtpCode
+        TotpSecret = $TotpSecret
+    }
+}
+
+function Add-TestToken {
+    <#
+    .SYNOPSIS
+    Creates tokens directly on the emulator (bypassing the module) and returns them, secrets included.
+    .EXAMPLE
+    Add-TestToken -Username $account.Username -Count 3 -LabelPrefix 'ci-'
+    .EXAMPLE
+    Add-TestToken -Username $u -Token @{ token_label = 'old'; is_active = $false; expires_at = '2020-01-01T00:00:00Z' }
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Count')]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Username,
+        [Parameter(ParameterSetName = 'Count')]
+        [ValidateRange(1, 1000)]
+        [int] $Count = 1,
+        [Parameter(ParameterSetName = 'Count')]
+        [string] $LabelPrefix = 'token-',
+        # Null lets the emulator pick its default scopes.
+        [Parameter(ParameterSetName = 'Count')]
+        [string[]] $Scopes,
+        # Full control: hashtables with token_label and optionally scopes, is_active, last_used, expires_at, created_at.
+        [Parameter(Mandatory, ParameterSetName = 'Tokens')]
+        [System.Collections.IDictionary[]] $Token,
+        [string] $HubUri
+    )
+
+    if ($PSCmdlet.ParameterSetName -eq 'Tokens') {
+        $body = @{ tokens = $Token }
+    }
+    else {
+        $body = @{ count = $Count; label_prefix = $LabelPrefix; scopes = $null }
+        # Assigned on its own: an if-expression would unroll a single scope into a bare string.
+        if ($Scopes) { $body.scopes = $Scopes }
+    }
+    $path = "/_emulator/accounts/$([uri]::EscapeDataString($Username))/tokens"
+    ConvertTo-ItemList (Invoke-Emulator -Method Post -Path $path -Body $body -HubUri $HubUri) 'tokens', 'results'
+}
+
+function Get-ServerToken {
+    <#
+    .SYNOPSIS
+    The emulator's own view of an account's tokens: what really is on the server, whatever the module says.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Username,
+        [string] $HubUri
+    )
+    $path = "/_emulator/accounts/$([uri]::EscapeDataString($Username))/tokens"
+    ConvertTo-ItemList (Invoke-Emulator -Path $path -HubUri $HubUri) 'tokens', 'results'
+}
+
+function Get-HubRequestLog {
+    <#
+    .SYNOPSIS
+    Requests the emulator has served (method, path, query, status, user_agent, ...), oldest first.
+    Control routes are never logged, so helpers calling them do not disturb what a test counts.
+    .PARAMETER Path
+    Only requests whose path matches this wildcard, e.g. '/v2/access-tokens*'.
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $Path = '*',
+        [string] $HubUri
+    )
+    ConvertTo-ItemList (Invoke-Emulator -Path '/_emulator/requests' -HubUri $HubUri) 'requests', 'results' |
+        Where-Object path -Like $Path
+}
+
+function Clear-HubRequestLog {
+    [CmdletBinding()]
+    param([string] $HubUri)
+    Invoke-Emulator -Method Delete -Path '/_emulator/requests' -HubUri $HubUri | Out-Null
+}
+
+function Invoke-InFreshPwsh {
+    <#
+    .SYNOPSIS
+    Runs a script block in a new `pwsh -NoProfile -NonInteractive` process that has imported the module.
+    .DESCRIPTION
+    For behaviour that depends on the host: no prompts possible, stdin closed, a clean session state.
+    The script block is sent as text, so it sees none of the caller's variables: pass values through
+    -ArgumentList (they travel as CliXml, so pass plain strings rather than SecureStrings or credentials).
+    Environment variables, including DOCKERHUBPAT_TEST_HUB, are inherited.
+    .OUTPUTS
+    Output (deserialized objects), Error and Information (deserialized records), Warning, Verbose and
+    Debug (message strings), Terminated (true when it threw), ExitCode, StdOut and StdErr (the raw text of the process).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @(),
+        [string] $ModulePath = $env:DOCKERHUBPAT_TEST_MODULE,
+        [int] $TimeoutSeconds = 120
+    )
+
+    $work = Join-Path ([IO.Path]::GetTempPath()) ('dhp-fresh-' + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $work | Out-Null
+    try {
+        $files = @{
+            Script = Join-Path $work 'script.ps1'
+            Args   = Join-Path $work 'args.clixml'
+            Result = Join-Path $work 'result.clixml'
+            Runner = Join-Path $work 'runner.ps1'
+        }
+        Set-Content -LiteralPath $files.Script -Value $ScriptBlock.ToString() -Encoding utf8
+        # Piped, so the child reads back the arguments one by one rather than a single list.
+        $ArgumentList | Export-Clixml -LiteralPath $files.Args -Depth 5
+        Set-Content -LiteralPath $files.Runner -Value $script:FreshPwshRunner -Encoding utf8
+
+        $pwsh = Get-PwshInvocation
+        $psi = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+        foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', $files.Runner,
+                '-ModulePath', "$ModulePath", '-ScriptPath', $files.Script, '-ArgsPath', $files.Args,
+                '-ResultPath', $files.Result)) {
+            $psi.ArgumentList.Add($a)
+        }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($psi)
+        try {
+            $process.StandardInput.Close()
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $stderr = $process.StandardError.ReadToEndAsync()
+            if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+                $process.Kill($true)
+                throw "Fresh pwsh did not finish within $TimeoutSeconds s. Output so far:`n$($stdout.Result)`n$($stderr.Result)"
+            }
+            $process.WaitForExit()
+            if (-not (Test-Path -LiteralPath $files.Result)) {
+                # Not a result a test should assert on (e.g. the module did not import), so fail loudly.
+                throw ("Fresh pwsh failed before it could run the script block (exit code $($process.ExitCode)).`n" +
+                    "--- stdout ---`n$($stdout.Result)`n--- stderr ---`n$($stderr.Result)")
+            }
+            $result = Import-Clixml -LiteralPath $files.Result
+            $result | Add-Member -NotePropertyName ExitCode -NotePropertyValue $process.ExitCode
+            $result | Add-Member -NotePropertyName StdOut -NotePropertyValue $stdout.Result
+            $result | Add-Member -NotePropertyName StdErr -NotePropertyValue $stderr.Result
+            $result
+        }
+        finally {
+            $process.Dispose()
+        }
+    }
+    finally {
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+# Runs inside the fresh process. Streams are split after the fact from one merged pipeline so their
+# records keep their types; a terminating error is recorded instead of escaping, so callers can assert on it.
+$script:FreshPwshRunner = @'
+param($ModulePath, $ScriptPath, $ArgsPath, $ResultPath)
+$ErrorActionPreference = 'Stop'
+if ($ModulePath) { Import-Module $ModulePath }
+$ErrorActionPreference = 'Continue'
+$arguments = @(Import-Clixml -LiteralPath $ArgsPath)
+$block = [scriptblock]::Create((Get-Content -LiteralPath $ScriptPath -Raw))
+$result = [ordered]@{
+    Output = [Collections.Generic.List[object]]::new()
+    Error = [Collections.Generic.List[object]]::new()
+    Warning = [Collections.Generic.List[object]]::new()
+    Verbose = [Collections.Generic.List[object]]::new()
+    Debug = [Collections.Generic.List[object]]::new()
+    Information = [Collections.Generic.List[object]]::new()
+    Terminated = $false
+}
+try {
+    & $block @arguments *>&1 | ForEach-Object {
+        # Warning, verbose and debug records deserialize without a Message property, so keep just the text.
+        switch ($_) {
+            { $_ -is [Management.Automation.ErrorRecord] } { $result.Error.Add($_); break }
+            { $_ -is [Management.Automation.WarningRecord] } { $result.Warning.Add($_.Message); break }
+            { $_ -is [Management.Automation.VerboseRecord] } { $result.Verbose.Add($_.Message); break }
+            { $_ -is [Management.Automation.DebugRecord] } { $result.Debug.Add($_.Message); break }
+            { $_ -is [Management.Automation.InformationRecord] } { $result.Information.Add($_); break }
+            default { $result.Output.Add($_) }
+        }
+    }
+}
+catch {
+    $result.Error.Add($_)
+    $result.Terminated = $true
+}
+[pscustomobject]@{
+    Output = $result.Output.ToArray()
+    Error = $result.Error.ToArray()
+    Warning = $result.Warning.ToArray()
+    Verbose = $result.Verbose.ToArray()
+    Debug = $result.Debug.ToArray()
+    Information = $result.Information.ToArray()
+    Terminated = $result.Terminated
+} | Export-Clixml -LiteralPath $ResultPath -Depth 5
+'@
+
+Export-ModuleMember -Function Get-PwshInvocation, Start-HubEmulator, Stop-HubEmulator, Invoke-Emulator,
+    New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog, Clear-HubRequestLog, Invoke-InFreshPwsh
