@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
@@ -22,12 +23,34 @@ namespace DockerHubPat
         /// <inheritdoc />
         public void Dispose() => _stopping.Dispose();
 
-        /// <summary>Waits on the pipeline thread, which has no synchronization context to deadlock on.</summary>
+        /// <summary>
+        /// Runs a Hub call and, while it runs, writes its verbose messages and progress on the
+        /// pipeline thread: PowerShell allows no other thread to write.
+        /// </summary>
         internal T Wait<T>(Func<CancellationToken, Task<T>> call)
         {
+            using var reporter = new PipelineReporter();
+            var outer = HubReport.Current;
+            HubReport.Current = reporter;
+            Task<T> task;
             try
             {
-                return call(Cancellation).GetAwaiter().GetResult();
+                task = call(Cancellation);
+            }
+            finally
+            {
+                HubReport.Current = outer;
+            }
+
+            task.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
+            foreach (var write in reporter.Pending())
+            {
+                write(this);
+            }
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
             {

@@ -44,6 +44,7 @@ namespace DockerHubPat
                 case HubFailure.InvalidRequest: return ("HubRequestRejected", ErrorCategory.InvalidArgument);
                 case HubFailure.RateLimited: return ("HubRateLimited", ErrorCategory.LimitsExceeded);
                 case HubFailure.Unavailable: return ("HubUnavailable", ErrorCategory.ConnectionError);
+                case HubFailure.OutcomeUnknown: return ("AccessTokenCreateUnconfirmed", ErrorCategory.ConnectionError);
                 default: return ("HubResponseInvalid", ErrorCategory.InvalidResult);
             }
         }

@@ -22,6 +22,8 @@ namespace DockerHubPat
         RateLimited,
         /// <summary>No answer, or an answer that says Hub cannot serve now (5xx, 408, timeouts, refused connections).</summary>
         Unavailable,
+        /// <summary>A create whose answer was lost: Hub may or may not have made the token.</summary>
+        OutcomeUnknown,
         /// <summary>An answer that does not follow the Hub API (not JSON, fields missing, a foreign `next` link).</summary>
         InvalidResponse,
     }

@@ -1,26 +1,43 @@
 using System;
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
 using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
     /// <summary>
-    /// A signed-in Docker Hub session. It lives in memory only; the JWT it holds is never
-    /// exposed as a property, in ToString() or in any message.
+    /// A signed-in Docker Hub session. It lives in memory only; the JWT and the password it holds
+    /// are never exposed as properties, in ToString() or in any message.
     /// </summary>
     public sealed class HubSession
     {
         private static readonly object CurrentLock = new object();
         private static HubSession? _current;
 
-        internal HubSession(string username, Uri hubUri, string jwt, HubClient client)
+        /// <summary>Sign in again this long before the JWT's `exp`, so no request races the expiry.</summary>
+        private static readonly TimeSpan RenewMargin = TimeSpan.FromSeconds(60);
+
+        private readonly SecureString? _password;
+        private readonly Func<string?>? _oneTimeCode;
+        private readonly SemaphoreSlim _renewing = new SemaphoreSlim(1, 1);
+        private readonly ConcurrentDictionary<Guid, string> _labels = new ConcurrentDictionary<Guid, string>();
+        private volatile string _bearer;
+        private DateTimeOffset? _expires;
+
+        /// <param name="password">Kept to sign in again when the JWT expires; null when that needs a human.</param>
+        /// <param name="oneTimeCode">Computes a 2FA code without a human (a TOTP seed); null when there is none.</param>
+        internal HubSession(string username, Uri hubUri, string jwt, HubClient client, SecureString? password, Func<string?>? oneTimeCode)
         {
             Username = username;
             HubUri = hubUri;
-            Bearer = jwt;
             Client = client;
-            var expiry = Jwt.ReadExpiry(jwt);
-            ExpiresAt = expiry?.LocalDateTime;
+            _password = password;
+            _oneTimeCode = oneTimeCode;
+            _bearer = jwt;
+            _expires = Jwt.ReadExpiry(jwt);
             SignedInAt = DateTime.Now;
         }
 
@@ -31,22 +48,91 @@ namespace DockerHubPat
         public Uri HubUri { get; }
 
         /// <summary>When Hub's session token stops working, in local time (null when Hub did not say).</summary>
-        public DateTime? ExpiresAt { get; }
+        public DateTime? ExpiresAt => _expires?.LocalDateTime;
 
         /// <summary>When Connect-HubAccount signed in, in local time.</summary>
         public DateTime SignedInAt { get; }
 
+        /// <summary>Whether the session signs in again by itself when Hub's token expires.</summary>
+        public bool RenewsItself => _password != null;
+
+        /// <summary>Retries of a request that got no answer or a 5xx/408.</summary>
+        public int MaximumRetryCount => Client.Policy.MaximumRetryCount;
+
+        /// <summary>Seconds one attempt may take.</summary>
+        public int TimeoutSec => (int)Client.Policy.Timeout.TotalSeconds;
+
+        /// <summary>Seconds one request may wait in total for Hub's rate limit.</summary>
+        public int MaximumRateLimitWaitSec => (int)Client.Policy.MaximumRateLimitWait.TotalSeconds;
+
         /// <summary>The user and site, never the session token.</summary>
         public override string ToString() => $"{Username}@{HubUri.Host}";
 
-        internal string Bearer { get; }
-
         internal HubClient Client { get; }
+
+        /// <summary>The JWT for the next request, renewed first when it is about to expire.</summary>
+        internal async Task<string> BearerAsync(CancellationToken cancel)
+        {
+            var bearer = _bearer;
+            var expires = _expires;
+            if (RenewsItself && expires is DateTimeOffset e && e - DateTimeOffset.UtcNow < RenewMargin)
+            {
+                await RenewAsync(bearer, cancel).ConfigureAwait(false);
+            }
+
+            return _bearer;
+        }
+
+        /// <summary>
+        /// Signs in again after Hub refused <paramref name="stale"/>. Concurrent callers (a parallel
+        /// pipeline, several runspaces) share one sign-in. False when that would need a human.
+        /// </summary>
+        internal async Task<bool> RenewAsync(string stale, CancellationToken cancel)
+        {
+            if (!RenewsItself)
+            {
+                return false;
+            }
+
+            await _renewing.WaitAsync(cancel).ConfigureAwait(false);
+            try
+            {
+                if (!ReferenceEquals(_bearer, stale) && _bearer != stale)
+                {
+                    return true; // another caller renewed it while we waited
+                }
+
+                HubReport.Verbose($"The Docker Hub session of '{Username}' has expired; signing in again.");
+                var password = new NetworkCredential("", _password).Password;
+                var answer = await Client.SignInAsync(Username, password, cancel).ConfigureAwait(false);
+                var jwt = answer.Jwt;
+                if (jwt is null)
+                {
+                    var code = _oneTimeCode?.Invoke();
+                    if (string.IsNullOrEmpty(code))
+                    {
+                        return false;
+                    }
+
+                    jwt = await Client.SignInTwoFactorAsync(answer.TwoFactorToken!, code!, cancel).ConfigureAwait(false);
+                }
+
+                _expires = Jwt.ReadExpiry(jwt);
+                _bearer = jwt;
+                return true;
+            }
+            catch (HubException ex) when (ex.Failure == HubFailure.Unauthorized)
+            {
+                return false; // the password changed since Connect-HubAccount: a human must sign in
+            }
+            finally
+            {
+                _renewing.Release();
+            }
+        }
 
         // Labels seen in Hub's answers, so a confirmation prompt can name a token piped in by id
         // without another request.
-        private readonly ConcurrentDictionary<Guid, string> _labels = new ConcurrentDictionary<Guid, string>();
-
         internal void Remember(HubAccessToken token) => _labels[token.Id] = token.Label;
 
         internal void Forget(Guid id) => _labels.TryRemove(id, out _);

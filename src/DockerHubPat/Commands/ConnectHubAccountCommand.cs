@@ -35,6 +35,21 @@ namespace DockerHubPat.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>How often a request that got no answer, a 5xx or a 408 is retried.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaximumRetryCount { get; set; } = RetryPolicy.DefaultMaximumRetryCount;
+
+        /// <summary>Seconds one attempt of a request may take.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = RetryPolicy.DefaultTimeoutSec;
+
+        /// <summary>Seconds one request may wait in total for Docker Hub's rate limit before it fails.</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public int MaximumRateLimitWaitSec { get; set; } = RetryPolicy.DefaultMaximumRateLimitWaitSec;
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -63,10 +78,19 @@ namespace DockerHubPat.Commands
                     "will fail. Sign in with the account password (and -OneTimePassword when 2FA is on) instead.");
             }
 
-            var client = new HubClient(hubUri);
+            var client = new HubClient(hubUri, new RetryPolicy
+            {
+                MaximumRetryCount = MaximumRetryCount,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                MaximumRateLimitWait = TimeSpan.FromSeconds(MaximumRateLimitWaitSec),
+            });
             WriteVerbose($"Signing in to {hubUri.Host} as {username}.");
-            var jwt = SignIn(client, username, password);
-            var session = new HubSession(username, hubUri, jwt, client);
+            var jwt = SignIn(client, username, password, out var usedTwoFactor);
+
+            // Keep the password (encrypted in memory where the platform allows) only when signing in
+            // again needs no human: a 2FA code typed once cannot be typed again by a runbook.
+            var session = new HubSession(username, hubUri, jwt, client,
+                usedTwoFactor ? null : Credential.Password.Copy(), null);
             HubSession.Current = session;
             WriteVerbose(session.ExpiresAt is DateTime ends
                 ? $"Signed in to {hubUri.Host} as {username}; the session ends at {ends:g}."
@@ -78,8 +102,9 @@ namespace DockerHubPat.Commands
             }
         }
 
-        private string SignIn(HubClient client, string username, string password)
+        private string SignIn(HubClient client, string username, string password, out bool usedTwoFactor)
         {
+            usedTwoFactor = false;
             try
             {
                 var answer = Wait(cancel => client.SignInAsync(username, password, cancel));
@@ -88,6 +113,7 @@ namespace DockerHubPat.Commands
                     return answer.Jwt;
                 }
 
+                usedTwoFactor = true;
                 var code = OneTimePassword ?? AskForCode(username);
                 if (string.IsNullOrWhiteSpace(code))
                 {

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Flurl;
 using Flurl.Http;
+using Flurl.Util;
 
 namespace DockerHubPat.Hub
 {
@@ -37,19 +38,21 @@ namespace DockerHubPat.Hub
 
         public static readonly string UserAgent = "DockerHubPat/" + ModuleVersion();
 
-        private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
-
         private readonly IFlurlClient _http;
+        private readonly RateGate _gate = new RateGate();
 
-        public HubClient(Uri hubUri)
+        public HubClient(Uri hubUri, RetryPolicy? policy = null)
         {
             HubUri = hubUri;
+            Policy = policy ?? new RetryPolicy();
             _http = new FlurlClient()
                 .WithHeader("User-Agent", UserAgent)
                 .WithHeader("Accept", "application/json")
-                .WithTimeout(DefaultTimeout)
+                .WithTimeout(Policy.Timeout)
                 .AllowAnyHttpStatus();
         }
+
+        public RetryPolicy Policy { get; }
 
         public Uri HubUri { get; }
 
@@ -122,10 +125,58 @@ namespace DockerHubPat.Hub
                 Scopes = scopes,
                 ExpiresAt = expiresAtUtc?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
             };
-            const string what = "create an access token";
-            var answer = await SendAsync(HttpMethod.Post, Route("v2", "access-tokens"), session, body, what, cancel).ConfigureAwait(false);
-            return Map(session, Expect<AccessTokenJson>(answer, 201, what));
+            var what = $"create access token '{label}'";
+            var started = DateTime.UtcNow;
+            try
+            {
+                var answer = await SendAsync(HttpMethod.Post, Route("v2", "access-tokens"), session, body, what, cancel).ConfigureAwait(false);
+                return Map(session, Expect<AccessTokenJson>(answer, 201, what));
+            }
+            catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown)
+            {
+                throw await ExplainLostCreateAsync(session, label, started, ex, cancel).ConfigureAwait(false);
+            }
         }
+
+        // A create is never sent twice: a second token would be made and the first one's secret is
+        // gone either way. Instead, look for what the lost request made and tell the user.
+        private async Task<HubException> ExplainLostCreateAsync(HubSession session, string label, DateTime startedUtc, HubException lost, CancellationToken cancel)
+        {
+            // Hub's clock and ours may differ a little.
+            var since = startedUtc - CreateClockSkew;
+            var found = new List<HubAccessToken>();
+            try
+            {
+                Uri? next = null;
+                do
+                {
+                    var page = await ListPageAsync(session, next, cancel).ConfigureAwait(false);
+                    found.AddRange(page.Tokens.Where(t => t.Label == label && t.CreatedAt?.ToUniversalTime() >= since));
+                    next = page.Next;
+                }
+                while (next != null);
+            }
+            catch (HubException check)
+            {
+                return new HubException(HubFailure.OutcomeUnknown,
+                    $"{lost.Message} Whether Docker Hub created the token is unknown, and checking failed too ({check.Message}). " +
+                    $"Run Get-HubAccessToken -Label '{label}' to see; a token made by the lost request has a secret nobody can read, so remove it.",
+                    null, null, lost);
+            }
+
+            if (found.Count == 0)
+            {
+                return new HubException(HubFailure.OutcomeUnknown,
+                    $"{lost.Message} No token labelled '{label}' was created, so it is safe to run the command again.", null, null, lost);
+            }
+
+            var ids = string.Join(", ", found.Select(t => t.Id));
+            return new HubException(HubFailure.OutcomeUnknown,
+                $"{lost.Message} Docker Hub did create {found.Count} token(s) labelled '{label}' ({ids}), but its secret was in the lost answer and cannot be recovered. " +
+                $"Remove it with: Remove-HubAccessToken -Id {ids} -Confirm:$false; then create a new one.", null, null, lost);
+        }
+
+        private static readonly TimeSpan CreateClockSkew = TimeSpan.FromMinutes(2);
 
         public async Task<HubAccessToken> UpdateAsync(HubSession session, Guid id, string? label, bool? isActive, CancellationToken cancel)
         {
@@ -175,22 +226,139 @@ namespace DockerHubPat.Hub
 
         private readonly struct Answer
         {
-            public Answer(int status, string body)
+            public Answer(int status, string body, IReadOnlyNameValueList<string>? headers = null)
             {
                 Status = status;
                 Body = body;
+                Headers = headers;
             }
 
             public int Status { get; }
             public string Body { get; }
+            public IReadOnlyNameValueList<string>? Headers { get; }
+
+            public string? Header(string name) => Headers != null && Headers.TryGetFirst(name, out var value) ? value : null;
         }
 
+        /// <summary>
+        /// Sends one logical request: waits out 429s, retries what is safe to retry, renews an
+        /// expired session once. A create (POST with a session) is never re-sent.
+        /// </summary>
         private async Task<Answer> SendAsync(HttpMethod method, Url url, HubSession? session, object? body, string what, CancellationToken cancel)
         {
-            var request = _http.Request(url);
-            if (session != null)
+            // Sign-in POSTs change nothing on Hub, so only the token create is unsafe to repeat.
+            var repeatable = method != HttpMethod.Post || session is null;
+            var retries = 0;
+            var maybeApplied = false;
+            var renewed = false;
+            var rateLimitWaited = TimeSpan.Zero;
+            while (true)
             {
-                request = request.WithOAuthBearerToken(session.Bearer);
+                await _gate.WaitAsync(cancel).ConfigureAwait(false);
+                var bearer = session is null ? null : await session.BearerAsync(cancel).ConfigureAwait(false);
+                Answer answer;
+                try
+                {
+                    answer = await SendOnceAsync(method, url, bearer, body, what, cancel).ConfigureAwait(false);
+                }
+                catch (HubException ex) when (ex.Failure == HubFailure.Unavailable)
+                {
+                    if (!repeatable)
+                    {
+                        throw new HubException(HubFailure.OutcomeUnknown, $"Docker Hub did not answer the request to {what}.", null, null, ex);
+                    }
+
+                    if (retries >= Policy.MaximumRetryCount)
+                    {
+                        throw;
+                    }
+
+                    maybeApplied = true;
+                    await RetryDelayAsync(++retries, ex.Message, null, cancel).ConfigureAwait(false);
+                    continue;
+                }
+
+                var status = answer.Status;
+                if (status == 429)
+                {
+                    var wait = RetryPolicy.RequestedWait(answer.Header("Retry-After"), answer.Header("X-Retry-After"),
+                        answer.Header("X-RateLimit-Reset"), DateTimeOffset.UtcNow) ?? RetryPolicy.UnspecifiedRateLimitWait;
+                    if (rateLimitWaited + wait > Policy.MaximumRateLimitWait)
+                    {
+                        throw new HubException(HubFailure.RateLimited,
+                            $"Docker Hub's rate limit stopped the request to {what}: it asks to wait {wait.TotalSeconds:0} s more, and this request already waited " +
+                            $"{rateLimitWaited.TotalSeconds:0} s of the {Policy.MaximumRateLimitWait.TotalSeconds:0} s allowed (Connect-HubAccount -MaximumRateLimitWaitSec).", 429);
+                    }
+
+                    rateLimitWaited += wait;
+                    _gate.PauseFor(wait);
+                    HubReport.Verbose($"Docker Hub's rate limit was reached; waiting {wait.TotalSeconds:0.#} s before trying to {what} again.");
+                    HubReport.Waiting("Waiting for Docker Hub's rate limit", wait);
+                    try
+                    {
+                        await _gate.WaitAsync(cancel).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        HubReport.Waiting("Waiting for Docker Hub's rate limit", TimeSpan.Zero);
+                    }
+
+                    continue;
+                }
+
+                if (status >= 500 || status == 408)
+                {
+                    if (!repeatable)
+                    {
+                        throw new HubException(HubFailure.OutcomeUnknown, $"Docker Hub answered {status} to the request to {what}.", status);
+                    }
+
+                    if (retries < Policy.MaximumRetryCount)
+                    {
+                        maybeApplied = true;
+                        var asked = RetryPolicy.RequestedWait(answer.Header("Retry-After"), null, null, DateTimeOffset.UtcNow);
+                        await RetryDelayAsync(++retries, $"Docker Hub answered {status}", asked, cancel).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                if (status == 401 && session != null)
+                {
+                    if (!renewed && await session.RenewAsync(bearer!, cancel).ConfigureAwait(false))
+                    {
+                        renewed = true;
+                        continue;
+                    }
+
+                    throw new HubException(HubFailure.Unauthorized,
+                        $"Docker Hub no longer accepts the session of '{session.Username}' (401 Unauthorized, trying to {what}); it has expired or was revoked. " +
+                        "Run Connect-HubAccount again to sign in.", 401);
+                }
+
+                // An earlier attempt may have deleted it before its answer was lost.
+                if (status == 404 && method == HttpMethod.Delete && maybeApplied)
+                {
+                    HubReport.Verbose($"The token was already gone after a retry, so the earlier attempt to {what} succeeded.");
+                    return new Answer(204, "");
+                }
+
+                return answer;
+            }
+
+            async Task RetryDelayAsync(int retry, string reason, TimeSpan? asked, CancellationToken token)
+            {
+                var delay = asked ?? Policy.Backoff(retry);
+                HubReport.Verbose($"{reason.TrimEnd('.')}; retrying to {what} in {delay.TotalSeconds:0.0} s (retry {retry} of {Policy.MaximumRetryCount}).");
+                await Task.Delay(delay, token).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<Answer> SendOnceAsync(HttpMethod method, Url url, string? bearer, object? body, string what, CancellationToken cancel)
+        {
+            var request = _http.Request(url);
+            if (bearer != null)
+            {
+                request = request.WithOAuthBearerToken(bearer);
             }
 
             try
@@ -199,12 +367,12 @@ namespace DockerHubPat.Hub
                     ? await request.SendAsync(method, null, HttpCompletionOption.ResponseContentRead, cancel).ConfigureAwait(false)
                     : await request.SendJsonAsync(method, body, HttpCompletionOption.ResponseContentRead, cancel).ConfigureAwait(false);
                 var text = await response.GetStringAsync().ConfigureAwait(false);
-                return new Answer(response.StatusCode, text ?? "");
+                return new Answer(response.StatusCode, text ?? "", response.Headers);
             }
             catch (FlurlHttpTimeoutException ex)
             {
                 throw new HubException(HubFailure.Unavailable,
-                    $"Docker Hub at {HubUri.Host} did not answer within {DefaultTimeout.TotalSeconds:0} seconds (trying to {what}).", null, null, ex);
+                    $"Docker Hub at {HubUri.Host} did not answer within {Policy.Timeout.TotalSeconds:0} s (trying to {what}).", null, null, ex);
             }
             catch (FlurlHttpException ex) when (!cancel.IsCancellationRequested)
             {

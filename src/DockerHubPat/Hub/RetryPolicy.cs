@@ -1,0 +1,79 @@
+using System;
+using System.Globalization;
+
+namespace DockerHubPat.Hub
+{
+    /// <summary>How hard a session tries before giving up. Connect-HubAccount's parameters set it.</summary>
+    internal sealed class RetryPolicy
+    {
+        public const int DefaultMaximumRetryCount = 4;
+        public const int DefaultTimeoutSec = 30;
+        public const int DefaultMaximumRateLimitWaitSec = 300;
+
+        /// <summary>Retries of a request that got no answer, a 5xx or a 408 (not counting waits for 429).</summary>
+        public int MaximumRetryCount { get; set; } = DefaultMaximumRetryCount;
+
+        /// <summary>How long one attempt may take.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(DefaultTimeoutSec);
+
+        /// <summary>The most one request waits in total for Hub's rate limit before it fails.</summary>
+        public TimeSpan MaximumRateLimitWait { get; set; } = TimeSpan.FromSeconds(DefaultMaximumRateLimitWaitSec);
+
+        /// <summary>First backoff step; doubles each retry.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+        private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(15);
+
+        /// <summary>Used when a 429 names no wait: Hub's edge asks for 60 s, its API usually less.</summary>
+        public static readonly TimeSpan UnspecifiedRateLimitWait = TimeSpan.FromSeconds(10);
+
+        [ThreadStatic] private static Random? _random;
+
+        /// <summary>
+        /// Exponential backoff with "equal jitter": half the step is fixed, half random, so workers
+        /// that failed together do not retry together.
+        /// </summary>
+        public TimeSpan Backoff(int retry)
+        {
+            var step = Math.Min(BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Max(0, retry - 1)), MaxBackoff.TotalMilliseconds);
+            _random ??= new Random(Guid.NewGuid().GetHashCode());
+            return TimeSpan.FromMilliseconds(step / 2 + _random.NextDouble() * step / 2);
+        }
+
+        /// <summary>
+        /// The wait a 429 (or 503) asks for. The current spec says `Retry-After` in seconds; the
+        /// 2025 spec said `X-Retry-After` as a unix time; `X-RateLimit-Reset` is a unix time. Each is
+        /// read defensively: a small number is seconds, a large one a unix time, and a date is a date.
+        /// </summary>
+        public static TimeSpan? RequestedWait(string? retryAfter, string? xRetryAfter, string? rateLimitReset, DateTimeOffset now)
+        {
+            return Parse(retryAfter, now) ?? Parse(xRetryAfter, now) ?? Parse(rateLimitReset, now);
+        }
+
+        private static TimeSpan? Parse(string? value, DateTimeOffset now)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            value = value!.Trim();
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0)
+            {
+                // Anything past 2001-09-09 as a unix time is a point in time, not a wait.
+                var wait = number >= 1_000_000_000
+                    ? DateTimeOffset.FromUnixTimeMilliseconds((long)(number * 1000)) - now
+                    : TimeSpan.FromSeconds(number);
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+
+            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+            {
+                var wait = date - now;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+
+            return null;
+        }
+    }
+}
