@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Net;
 using System.Security;
 using System.Threading;
@@ -130,6 +131,9 @@ namespace DockerHubPat
                 _renewing.Release();
             }
         }
+
+        /// <summary>The last full listing made for tab completion; dropped whenever a token changes.</summary>
+        internal (DateTime At, IReadOnlyList<HubAccessToken> Tokens)? CompletionCache { get; set; }
 
         // Labels seen in Hub's answers, so a confirmation prompt can name a token piped in by id
         // without another request.

@@ -135,6 +135,25 @@ namespace DockerHubPat
                 .ToList();
         }
 
+        /// <summary>A secret's value as the vault returns it (PSCredential, SecureString, string…).</summary>
+        public object Read(string secretName, string? vault)
+        {
+            var parameters = new Dictionary<string, object?> { ["Name"] = secretName };
+            if (vault != null)
+            {
+                parameters["Vault"] = vault;
+            }
+
+            var value = TryInvoke("Get-Secret", parameters, out var failure).FirstOrDefault();
+            if (failure != null || value is null)
+            {
+                throw new SecretVaultException("SecretNotFound", ErrorCategory.ObjectNotFound,
+                    $"Could not read the secret '{secretName}'{(vault is null ? "" : $" from vault '{vault}'")}.{Said(failure)}", failure);
+            }
+
+            return value.BaseObject;
+        }
+
         public void Remove(string vault, string secretName) =>
             Invoke("Remove-Secret", new Dictionary<string, object?> { ["Name"] = secretName, ["Vault"] = vault });
 

@@ -8,23 +8,51 @@ using DockerHubPat.Hub;
 
 namespace DockerHubPat.Commands
 {
-    /// <summary>Signs in to Docker Hub with the account password (and 2FA code) and keeps the session in memory.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "HubAccount")]
+    /// <summary>
+    /// Signs in to Docker Hub with the account password (and 2FA) and keeps the session in memory.
+    /// The credential comes from -Credential, a vault, the environment, or a prompt, in that order.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "HubAccount", DefaultParameterSetName = CredentialSet)]
     [OutputType(typeof(HubSession))]
     public sealed class ConnectHubAccountCommand : HubCmdlet
     {
+        private const string CredentialSet = "Credential";
+        private const string VaultSet = "Vault";
         private const string PatPrefix = "dckr_pat_";
+        private const string UsernameVariable = "DOCKER_HUB_USERNAME";
+        private const string PasswordVariable = "DOCKER_HUB_PASSWORD";
 
         /// <summary>The Docker Hub user name and account password.</summary>
-        [Parameter(Mandatory = true, Position = 0)]
+        [Parameter(ParameterSetName = CredentialSet, Position = 0)]
         [Credential]
         [ValidateNotNull]
-        public PSCredential Credential { get; set; } = PSCredential.Empty;
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The name of a SecretManagement secret holding the credential (a PSCredential).</summary>
+        [Parameter(ParameterSetName = VaultSet, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string? CredentialSecretName { get; set; }
+
+        /// <summary>The vault of -CredentialSecretName and -TotpSecretName; all vaults are searched when omitted.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(VaultCompleter))]
+        public string? Vault { get; set; }
 
         /// <summary>The current code of the account's two-factor authenticator.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? OneTimePassword { get; set; }
+
+        /// <summary>The account's two-factor seed (base32), to compute codes without a human.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString? TotpSecret { get; set; }
+
+        /// <summary>The name of a SecretManagement secret holding the two-factor seed.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TotpSecretName { get; set; }
 
         /// <summary>The Docker Hub site.</summary>
         [Parameter]
@@ -53,24 +81,16 @@ namespace DockerHubPat.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            Uri hubUri;
-            try
-            {
-                hubUri = Input.CheckHubUri(HubUri);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidHubUri, ex.Message, HubUri));
-                return;
-            }
-
-            var username = Credential.UserName.TrimStart('\\');
+            var hubUri = CheckInput();
+            var credential = ResolveCredential();
+            var totp = ResolveTotp();
+            var username = credential.UserName.TrimStart('\\');
             if (string.IsNullOrWhiteSpace(username))
             {
                 ThrowTerminatingError(HubErrors.InvalidArgument("HubUsernameMissing", "The credential has no user name; give the Docker Hub user name.", null));
             }
 
-            var password = Credential.GetNetworkCredential().Password;
+            var password = credential.GetNetworkCredential().Password;
             if (password.StartsWith(PatPrefix, StringComparison.Ordinal))
             {
                 WriteWarning("The password looks like a personal access token. Docker Hub refuses token management " +
@@ -85,15 +105,17 @@ namespace DockerHubPat.Commands
                 MaximumRateLimitWait = TimeSpan.FromSeconds(MaximumRateLimitWaitSec),
             });
             WriteVerbose($"Signing in to {hubUri.Host} as {username}.");
-            var jwt = SignIn(client, username, password, out var usedTwoFactor);
+            var jwt = SignIn(client, username, password, totp, out var usedTwoFactor);
 
-            // Keep the password (encrypted in memory where the platform allows) only when signing in
-            // again needs no human: a 2FA code typed once cannot be typed again by a runbook.
+            // The password is kept (as a SecureString) only when signing in again needs no human:
+            // a code typed once cannot be typed again by a runbook, a TOTP seed can make a new one.
+            var renewable = !usedTwoFactor || totp != null;
             var session = new HubSession(username, hubUri, jwt, client,
-                usedTwoFactor ? null : Credential.Password.Copy(), null);
+                renewable ? credential.Password.Copy() : null,
+                totp is null ? null : (Func<string?>)totp.Code);
             HubSession.Current = session;
             WriteVerbose(session.ExpiresAt is DateTime ends
-                ? $"Signed in to {hubUri.Host} as {username}; the session ends at {ends:g}."
+                ? $"Signed in to {hubUri.Host} as {username}; the session token ends at {ends:g}{(renewable ? " and is renewed automatically" : "")}."
                 : $"Signed in to {hubUri.Host} as {username}.");
 
             if (PassThru)
@@ -102,7 +124,114 @@ namespace DockerHubPat.Commands
             }
         }
 
-        private string SignIn(HubClient client, string username, string password, out bool usedTwoFactor)
+        private Uri CheckInput()
+        {
+            var twoFactorSources = (OneTimePassword is null ? 0 : 1) + (TotpSecret is null ? 0 : 1) + (TotpSecretName is null ? 0 : 1);
+            if (twoFactorSources > 1)
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument("ConflictingTwoFactorParameters",
+                    "Give only one of -OneTimePassword, -TotpSecret and -TotpSecretName.", null));
+            }
+
+            try
+            {
+                return Input.CheckHubUri(HubUri);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidHubUri, ex.Message, HubUri));
+                throw; // not reached
+            }
+        }
+
+        private PSCredential ResolveCredential()
+        {
+            if (Credential != null)
+            {
+                return Credential;
+            }
+
+            if (CredentialSecretName != null)
+            {
+                var secret = ReadSecret(CredentialSecretName);
+                if (secret is PSCredential stored)
+                {
+                    return stored;
+                }
+
+                ThrowTerminatingError(HubErrors.InvalidArgument("HubCredentialSecretInvalid",
+                    $"The secret '{CredentialSecretName}' is a {secret.GetType().Name}, not a PSCredential. Store the Docker Hub user name and password as one: " +
+                    "Set-Secret -Name <name> -Secret (Get-Credential).", CredentialSecretName));
+            }
+
+            var user = Environment.GetEnvironmentVariable(UsernameVariable);
+            var fromEnvironment = Environment.GetEnvironmentVariable(PasswordVariable);
+            if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(fromEnvironment))
+            {
+                WriteVerbose($"Using the credential in ${UsernameVariable} and ${PasswordVariable}.");
+                return new PSCredential(user, ToSecureString(fromEnvironment!));
+            }
+
+            var asked = Ask(() => Host.UI.PromptForCredential("Docker Hub sign-in",
+                "Enter the Docker Hub user name and account password (not an access token).", user ?? "", ""));
+            if (asked != null)
+            {
+                return asked;
+            }
+
+            ThrowTerminatingError(HubErrors.Create("HubCredentialMissing", ErrorCategory.AuthenticationError,
+                $"No Docker Hub credential was given. Pass -Credential or -CredentialSecretName, or set the environment variables {UsernameVariable} and {PasswordVariable}.", null));
+            throw new InvalidOperationException(); // not reached
+        }
+
+        private TotpGenerator? ResolveTotp()
+        {
+            SecureString? seed = TotpSecret;
+            if (TotpSecretName != null)
+            {
+                seed = ReadSecret(TotpSecretName) switch
+                {
+                    SecureString secure => secure,
+                    string text => ToSecureString(text),
+                    _ => null,
+                };
+                if (seed is null)
+                {
+                    ThrowTerminatingError(HubErrors.InvalidArgument("HubTotpSecretInvalid",
+                        $"The secret '{TotpSecretName}' must be a string or SecureString holding the base32 two-factor seed.", TotpSecretName));
+                }
+            }
+
+            if (seed is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return new TotpGenerator(seed);
+            }
+            catch (FormatException ex)
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument("HubTotpSecretInvalid", ex.Message, null));
+                throw; // not reached
+            }
+        }
+
+        private object ReadSecret(string name)
+        {
+            try
+            {
+                return new SecretVault().Read(name, Vault);
+            }
+            catch (SecretVaultException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, name));
+                throw; // not reached
+            }
+        }
+
+        private string SignIn(HubClient client, string username, string password, TotpGenerator? totp, out bool usedTwoFactor)
         {
             usedTwoFactor = false;
             try
@@ -114,12 +243,12 @@ namespace DockerHubPat.Commands
                 }
 
                 usedTwoFactor = true;
-                var code = OneTimePassword ?? AskForCode(username);
+                var code = OneTimePassword ?? totp?.Code() ?? AskForCode(username);
                 if (string.IsNullOrWhiteSpace(code))
                 {
                     ThrowTerminatingError(HubErrors.Create(HubErrors.TwoFactorCodeRequired, ErrorCategory.AuthenticationError,
-                        $"The Docker Hub account '{username}' has two-factor authentication. Pass the authenticator's current code with -OneTimePassword.",
-                        username));
+                        $"The Docker Hub account '{username}' has two-factor authentication. Pass the authenticator's current code with -OneTimePassword, " +
+                        "or its seed with -TotpSecret or -TotpSecretName for unattended sign-in.", username));
                 }
 
                 WriteVerbose("Sending the two-factor code.");
@@ -138,25 +267,42 @@ namespace DockerHubPat.Commands
         }
 
         // Read like a password so the code is neither echoed nor written to a transcript.
-        // A host that cannot prompt (-NonInteractive, a runbook host) throws; that means "no code".
         private string? AskForCode(string username)
         {
             var field = new FieldDescription("Code") { Label = "Code" };
             field.SetParameterType(typeof(SecureString));
+            var answers = Ask(() => Host.UI.Prompt("Two-factor authentication",
+                $"Enter the current code of the authenticator for Docker Hub account '{username}'.",
+                new Collection<FieldDescription> { field }));
+            return answers != null && answers.TryGetValue("Code", out var value) && value?.BaseObject is SecureString secure
+                ? new NetworkCredential("", secure).Password
+                : null;
+        }
+
+        // A host that cannot prompt (-NonInteractive, a runbook host) throws; that means "no answer".
+        private static T? Ask<T>(Func<T> prompt) where T : class
+        {
             try
             {
-                var answers = Host.UI.Prompt("Two-factor authentication",
-                    $"Enter the current code of the authenticator for Docker Hub account '{username}'.",
-                    new Collection<FieldDescription> { field });
-                return answers != null && answers.TryGetValue("Code", out var value) && value?.BaseObject is SecureString secure
-                    ? new NetworkCredential("", secure).Password
-                    : null;
+                return prompt();
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException
                 || ex is NotImplementedException || ex is NotSupportedException || ex is NullReferenceException)
             {
                 return null;
             }
+        }
+
+        private static SecureString ToSecureString(string value)
+        {
+            var secure = new SecureString();
+            foreach (var c in value)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
         }
     }
 }

@@ -6,25 +6,82 @@ using DockerHubPat.Hub;
 
 namespace DockerHubPat.Commands
 {
-    /// <summary>Lists the account's access tokens, or gets tokens by id.</summary>
-    [Cmdlet(VerbsCommon.Get, "HubAccessToken", DefaultParameterSetName = LabelSet)]
+    /// <summary>Lists the account's access tokens, or gets tokens by id, with filters for cleanup pipelines.</summary>
+    [Cmdlet(VerbsCommon.Get, "HubAccessToken", DefaultParameterSetName = LabelSet, SupportsPaging = true)]
     [OutputType(typeof(HubAccessToken))]
     public sealed class GetHubAccessTokenCommand : HubTokenCmdlet
     {
         private const string LabelSet = "Label";
         private const string IdSet = "Id";
+        private const int ProgressId = 0x4B1E;
 
         /// <summary>Labels to list; wildcards allowed. All tokens when omitted.</summary>
         [Parameter(ParameterSetName = LabelSet, Position = 0)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TokenCompleter))]
         public string[]? Label { get; set; }
 
         /// <summary>Ids of the tokens to get.</summary>
         [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
+        [ArgumentCompleter(typeof(TokenCompleter))]
         public Guid[] Id { get; set; } = new Guid[0];
+
+        /// <summary>Only tokens that are active.</summary>
+        [Parameter]
+        public SwitchParameter Active { get; set; }
+
+        /// <summary>Only tokens that are inactive (disabled).</summary>
+        [Parameter]
+        public SwitchParameter Inactive { get; set; }
+
+        /// <summary>Only tokens that have at least one of these scopes.</summary>
+        [Parameter]
+        [ValidateSet("repo:admin", "repo:write", "repo:read", "repo:public_read")]
+        public string[]? Scope { get; set; }
+
+        /// <summary>Only tokens that were never used.</summary>
+        [Parameter]
+        public SwitchParameter NeverUsed { get; set; }
+
+        /// <summary>Only tokens last used before this time; a never-used token counts from its creation.</summary>
+        [Parameter]
+        public DateTime LastUsedBefore { get; set; }
+
+        /// <summary>Only tokens that expire before this time (never-expiring tokens are left out).</summary>
+        [Parameter]
+        public DateTime ExpiresBefore { get; set; }
+
+        /// <summary>Only tokens whose expiry has passed.</summary>
+        [Parameter]
+        public SwitchParameter Expired { get; set; }
+
+        private TokenFilter _filter = TokenFilter.None;
+        private ulong _skipped;
+        private ulong _written;
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            if (Active && Inactive)
+            {
+                ThrowTerminatingError(HubErrors.InvalidArgument("ConflictingFilters",
+                    "-Active and -Inactive exclude each other; give one of them, or neither for both kinds.", null));
+            }
+
+            _filter = new TokenFilter
+            {
+                IsActive = Active ? true : Inactive ? false : (bool?)null,
+                Scopes = Scope is null ? null : Input.NormalizeScopes(Scope),
+                NeverUsed = NeverUsed,
+                LastUsedBefore = Bound(nameof(LastUsedBefore)) ? LastUsedBefore : (DateTime?)null,
+                ExpiresBefore = Bound(nameof(ExpiresBefore)) ? ExpiresBefore : (DateTime?)null,
+                Expired = Expired,
+            };
+            base.BeginProcessing();
+        }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -34,9 +91,9 @@ namespace DockerHubPat.Commands
                 foreach (var id in Id)
                 {
                     HubAccessToken? token = null;
-                    if (TryCall(id, async (session, cancel) => token = await session.Client.GetAsync(session, id, cancel).ConfigureAwait(false)))
+                    if (!Full && TryCall(id, async (session, cancel) => token = await session.Client.GetAsync(session, id, cancel).ConfigureAwait(false)))
                     {
-                        WriteObject(token);
+                        Offer(token!);
                     }
                 }
 
@@ -46,17 +103,47 @@ namespace DockerHubPat.Commands
             List();
         }
 
+        private bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
+        /// <summary>-First reached: the rest need not be fetched.</summary>
+        private bool Full => _written >= PagingParameters.First;
+
+        // Filters first, then -Skip and -First, as Select-Object would after the fact.
+        private bool Offer(HubAccessToken token)
+        {
+            if (!_filter.Matches(token, DateTime.Now))
+            {
+                return false;
+            }
+
+            if (_skipped < PagingParameters.Skip)
+            {
+                _skipped++;
+                return true;
+            }
+
+            if (!Full)
+            {
+                _written++;
+                WriteObject(token);
+            }
+
+            return true;
+        }
+
         private void List()
         {
-            var filters = (Label ?? new string[0])
+            var labels = (Label ?? new string[0])
                 .Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase), IsLiteral: !WildcardPattern.ContainsWildcardCharacters(l)))
                 .ToList();
             var matchedLiterals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var seenPages = new HashSet<string>();
+            ulong matches = 0;
+            long listed = 0;
             Uri? next = null;
+            AccessTokenPage? page = null;
             do
             {
-                AccessTokenPage? page = null;
                 var pageUri = next;
                 if (!TryCall(null, async (session, cancel) => page = await session.Client.ListPageAsync(session, pageUri, cancel).ConfigureAwait(false)))
                 {
@@ -66,15 +153,29 @@ namespace DockerHubPat.Commands
                 // Streamed page by page so a long listing shows results (and can be stopped) early.
                 foreach (var token in page!.Tokens)
                 {
-                    var hits = filters.Where(f => f.Pattern.IsMatch(token.Label)).ToList();
-                    if (filters.Count == 0 || hits.Count > 0)
+                    var hits = labels.Where(l => l.Pattern.IsMatch(token.Label)).ToList();
+                    if (labels.Count > 0 && hits.Count == 0)
                     {
+                        continue;
+                    }
+
+                    if (Offer(token))
+                    {
+                        matches++;
                         hits.Where(h => h.IsLiteral).ToList().ForEach(h => matchedLiterals.Add(h.Text));
-                        WriteObject(token);
                     }
                 }
 
+                listed += page.Tokens.Count;
                 next = page.Next;
+                if (next != null)
+                {
+                    WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", $"{listed} of {page.Count}")
+                    {
+                        PercentComplete = page.Count > 0 ? (int)Math.Min(100, listed * 100 / page.Count) : 0,
+                    });
+                }
+
                 if (next != null && !seenPages.Add(next.AbsoluteUri))
                 {
                     WriteHubError(new HubException(HubFailure.InvalidResponse,
@@ -82,14 +183,23 @@ namespace DockerHubPat.Commands
                     return;
                 }
             }
-            while (next != null);
+            while (next != null && (!Full || PagingParameters.IncludeTotalCount || labels.Any(l => l.IsLiteral)));
+
+            if (seenPages.Count > 0)
+            {
+                WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+
+            if (PagingParameters.IncludeTotalCount)
+            {
+                WriteObject(PagingParameters.NewTotalCount(matches, 1.0));
+            }
 
             // Like Get-Item: a name without wildcards that matches nothing is an error; a pattern is not.
-            foreach (var missing in filters.Where(f => f.IsLiteral && !matchedLiterals.Contains(f.Text)))
+            foreach (var missing in labels.Where(l => l.IsLiteral && !matchedLiterals.Contains(l.Text)))
             {
-                var record = HubErrors.Create("AccessTokenNotFound", ErrorCategory.ObjectNotFound,
-                    $"No access token labelled '{missing.Text}' exists on {ActiveSession.Username}'s Docker Hub account.", missing.Text);
-                WriteError(record);
+                WriteError(HubErrors.Create("AccessTokenNotFound", ErrorCategory.ObjectNotFound,
+                    $"No access token labelled '{missing.Text}' exists on {ActiveSession.Username}'s Docker Hub account.", missing.Text));
             }
         }
     }

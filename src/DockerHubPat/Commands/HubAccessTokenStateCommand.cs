@@ -10,6 +10,7 @@ namespace DockerHubPat.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
+        [ArgumentCompleter(typeof(TokenCompleter))]
         public Guid[] Id { get; set; } = new Guid[0];
 
         /// <summary>Outputs each changed token.</summary>

@@ -12,6 +12,7 @@ namespace DockerHubPat.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
+        [ArgumentCompleter(typeof(TokenCompleter))]
         public Guid[] Id { get; set; } = new Guid[0];
 
         /// <summary>Removes without asking for confirmation.</summary>

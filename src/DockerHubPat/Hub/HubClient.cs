@@ -130,6 +130,7 @@ namespace DockerHubPat.Hub
             try
             {
                 var answer = await SendAsync(HttpMethod.Post, Route("v2", "access-tokens"), session, body, what, cancel).ConfigureAwait(false);
+                session.CompletionCache = null;
                 return Map(session, Expect<AccessTokenJson>(answer, 201, what));
             }
             catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown)
@@ -183,6 +184,7 @@ namespace DockerHubPat.Hub
             var body = new PatchAccessTokenJson { TokenLabel = label, IsActive = isActive };
             var what = $"update access token {id}";
             var answer = await SendAsync(new HttpMethod("PATCH"), TokenRoute(id), session, body, what, cancel).ConfigureAwait(false);
+            session.CompletionCache = null;
             return Map(session, Expect<AccessTokenJson>(answer, 200, what));
         }
 
@@ -198,6 +200,7 @@ namespace DockerHubPat.Hub
             }
 
             session.Forget(id);
+            session.CompletionCache = null;
         }
 
         private static HubAccessToken Map(HubSession session, AccessTokenJson json)

@@ -1,0 +1,52 @@
+using System;
+using System.Linq;
+
+namespace DockerHubPat
+{
+    /// <summary>The filters of Get-HubAccessToken; all given filters must match.</summary>
+    internal sealed class TokenFilter
+    {
+        public static readonly TokenFilter None = new TokenFilter();
+
+        public bool? IsActive { get; set; }
+        public string[]? Scopes { get; set; }
+        public bool NeverUsed { get; set; }
+        public DateTime? LastUsedBefore { get; set; }
+        public DateTime? ExpiresBefore { get; set; }
+        public bool Expired { get; set; }
+
+        public bool Matches(HubAccessToken token, DateTime now)
+        {
+            if (IsActive is bool active && token.IsActive != active)
+            {
+                return false;
+            }
+
+            if (Scopes != null && !token.Scopes.Any(s => Scopes.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            {
+                return false;
+            }
+
+            if (NeverUsed && token.LastUsedAt != null)
+            {
+                return false;
+            }
+
+            // "Stale" means no use since the date; a token never used is stale once it is older than that.
+            if (LastUsedBefore is DateTime before && !((token.LastUsedAt ?? token.CreatedAt) is DateTime used && used < Local(before)))
+            {
+                return false;
+            }
+
+            if (ExpiresBefore is DateTime limit && !(token.ExpiresAt is DateTime e && e < Local(limit)))
+            {
+                return false;
+            }
+
+            return !Expired || (token.ExpiresAt is DateTime expires && expires <= now);
+        }
+
+        // Token times are local; a UTC date given by a script is compared as the same instant.
+        private static DateTime Local(DateTime value) => value.Kind == DateTimeKind.Utc ? value.ToLocalTime() : value;
+    }
+}
