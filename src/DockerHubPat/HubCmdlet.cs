@@ -20,6 +20,9 @@ namespace DockerHubPat
         /// <inheritdoc />
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>Cancels every request of this command, as Ctrl+C does.</summary>
+        internal void CancelAll() => _stopping.Cancel();
+
         /// <inheritdoc />
         public void Dispose() => _stopping.Dispose();
 

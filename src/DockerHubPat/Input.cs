@@ -89,16 +89,21 @@ namespace DockerHubPat
             var value = inputData is PSObject ps ? ps.BaseObject : inputData;
             if (value is string || value is Guid || value is HubAccessToken || !(value is IEnumerable items))
             {
-                return ToId(value);
+                return ToId(inputData);
             }
 
-            return items.Cast<object>().Select(i => ToId(i is PSObject p ? p.BaseObject : i)).ToArray();
+            return items.Cast<object>().Select(ToId).ToArray();
         }
 
-        private static Guid ToId(object? value)
+        private static Guid ToId(object? input)
         {
+            var value = input is PSObject ps ? ps.BaseObject : input;
             switch (value)
             {
+                // Any piped object with an Id or Uuid property (a CSV row, Hub JSON from elsewhere):
+                // pipeline input binds by value first, so the property is read here.
+                case PSCustomObject _ when IdProperty(input!) is object id:
+                    return ToId(id);
                 case Guid id:
                     return id;
                 case HubAccessToken token:
@@ -109,6 +114,12 @@ namespace DockerHubPat
                     throw new ArgumentTransformationMetadataException(
                         $"'{value}' is not an access token id. A token id is a GUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427; Get-HubAccessToken shows them.");
             }
+        }
+
+        private static object? IdProperty(object input)
+        {
+            var properties = PSObject.AsPSObject(input).Properties;
+            return (properties["Id"] ?? properties["Uuid"])?.Value;
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
 using DockerHubPat.Hub;
 
 namespace DockerHubPat
@@ -36,9 +37,12 @@ namespace DockerHubPat
 
         public IEnumerable<Action<Cmdlet>> Pending() => _queue.GetConsumingEnumerable();
 
+        /// <summary>The next thing to write; blocks until there is one.</summary>
+        public Action<Cmdlet> Take(CancellationToken cancel) => _queue.Take(cancel);
+
         public void Dispose() => _queue.Dispose();
 
-        private void Post(Action<Cmdlet> write)
+        public void Post(Action<Cmdlet> write)
         {
             try
             {

@@ -14,6 +14,7 @@ namespace DockerHubPat.Commands
         private const string LabelSet = "Label";
         private const string IdSet = "Id";
         private const int ProgressId = 0x4B1E;
+        private const int MaxReadings = 20;
 
         /// <summary>Labels to list; wildcards allowed. All tokens when omitted.</summary>
         [Parameter(ParameterSetName = LabelSet, Position = 0)]
@@ -23,7 +24,7 @@ namespace DockerHubPat.Commands
         public string[]? Label { get; set; }
 
         /// <summary>Ids of the tokens to get.</summary>
-        [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
         [ArgumentCompleter(typeof(TokenCompleter))]
@@ -137,55 +138,93 @@ namespace DockerHubPat.Commands
                 .Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase), IsLiteral: !WildcardPattern.ContainsWildcardCharacters(l)))
                 .ToList();
             var matchedLiterals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var seenPages = new HashSet<string>();
+            var seen = new HashSet<Guid>();
+            var seenPages = 0;
             ulong matches = 0;
-            long listed = 0;
-            Uri? next = null;
-            AccessTokenPage? page = null;
-            do
+
+            // Hub pages by offset. When tokens are removed while the list is read — as in
+            // `Get-HubAccessToken | Remove-HubAccessToken`, where removal starts with the first page —
+            // later pages shift and would skip tokens. A change of `count` between pages shows that
+            // happened; the list is then read again (already seen tokens are skipped) until one
+            // reading sees no change.
+            for (var reading = 1; ; reading++)
             {
-                var pageUri = next;
-                if (!TryCall(null, async (session, cancel) => page = await session.Client.ListPageAsync(session, pageUri, cancel).ConfigureAwait(false)))
+                var changed = false;
+                long? lastCount = null;
+                long listed = 0;
+                var pagesOfReading = new HashSet<string>();
+                Uri? next = null;
+                do
                 {
-                    return;
-                }
-
-                // Streamed page by page so a long listing shows results (and can be stopped) early.
-                foreach (var token in page!.Tokens)
-                {
-                    var hits = labels.Where(l => l.Pattern.IsMatch(token.Label)).ToList();
-                    if (labels.Count > 0 && hits.Count == 0)
+                    var pageUri = next;
+                    AccessTokenPage page;
+                    try
                     {
-                        continue;
+                        page = Wait(cancel => ActiveSession.Client.ListPageAsync(ActiveSession, pageUri, cancel));
+                    }
+                    catch (HubException ex) when (pageUri != null && (ex.Failure == HubFailure.InvalidRequest || ex.Failure == HubFailure.NotFound))
+                    {
+                        // The list shrank below the page Hub linked to a moment ago.
+                        changed = true;
+                        break;
+                    }
+                    catch (HubException ex)
+                    {
+                        WriteHubError(ex, null);
+                        return;
                     }
 
-                    if (Offer(token))
+                    seenPages++;
+                    changed |= lastCount != null && lastCount != page.Count;
+                    lastCount = page.Count;
+
+                    // Streamed page by page so a long listing shows results (and can be stopped) early.
+                    foreach (var token in page.Tokens.Where(t => seen.Add(t.Id)))
                     {
-                        matches++;
-                        hits.Where(h => h.IsLiteral).ToList().ForEach(h => matchedLiterals.Add(h.Text));
+                        var hits = labels.Where(l => l.Pattern.IsMatch(token.Label)).ToList();
+                        if ((labels.Count == 0 || hits.Count > 0) && Offer(token))
+                        {
+                            matches++;
+                            hits.Where(h => h.IsLiteral).ToList().ForEach(h => matchedLiterals.Add(h.Text));
+                        }
+                    }
+
+                    listed += page.Tokens.Count;
+                    next = page.Next;
+                    if (next != null)
+                    {
+                        WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", $"{listed} of {page.Count}")
+                        {
+                            PercentComplete = page.Count > 0 ? (int)Math.Min(100, listed * 100 / page.Count) : 0,
+                        });
+
+                        if (!pagesOfReading.Add(next.AbsoluteUri))
+                        {
+                            WriteHubError(new HubException(HubFailure.InvalidResponse,
+                                $"Docker Hub's token list links back to a page it already sent ({next}); the listing was stopped."), null);
+                            return;
+                        }
                     }
                 }
+                while (next != null && !Done());
 
-                listed += page.Tokens.Count;
-                next = page.Next;
-                if (next != null)
+                if (!changed || Done())
                 {
-                    WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", $"{listed} of {page.Count}")
-                    {
-                        PercentComplete = page.Count > 0 ? (int)Math.Min(100, listed * 100 / page.Count) : 0,
-                    });
+                    break;
                 }
 
-                if (next != null && !seenPages.Add(next.AbsoluteUri))
+                if (reading == MaxReadings)
                 {
-                    WriteHubError(new HubException(HubFailure.InvalidResponse,
-                        $"Docker Hub's token list links back to a page it already sent ({next}); the listing was stopped."), null);
-                    return;
+                    WriteWarning($"The token list kept changing while it was read {MaxReadings} times; tokens added or moved meanwhile may be missing. Run the command again.");
+                    break;
                 }
+
+                WriteVerbose("The token list changed while it was read; reading it again so no token is skipped.");
             }
-            while (next != null && (!Full || PagingParameters.IncludeTotalCount || labels.Any(l => l.IsLiteral)));
 
-            if (seenPages.Count > 0)
+            bool Done() => Full && !PagingParameters.IncludeTotalCount && !labels.Any(l => l.IsLiteral);
+
+            if (seenPages > 1)
             {
                 WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", "Done") { RecordType = ProgressRecordType.Completed });
             }

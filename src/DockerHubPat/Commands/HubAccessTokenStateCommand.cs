@@ -4,10 +4,10 @@ using System.Management.Automation;
 namespace DockerHubPat.Commands
 {
     /// <summary>What Enable- and Disable-HubAccessToken share: they differ only in the state they set.</summary>
-    public abstract class HubAccessTokenStateCommand : HubTokenCmdlet
+    public abstract class HubAccessTokenStateCommand : HubBulkTokenCmdlet
     {
         /// <summary>Ids of the tokens.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
         [ArgumentCompleter(typeof(TokenCompleter))]
@@ -19,22 +19,23 @@ namespace DockerHubPat.Commands
 
         internal abstract bool Active { get; }
 
+        internal override string Activity => Active ? "Enabling access tokens" : "Disabling access tokens";
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var action = Active ? "Enable" : "Disable";
             foreach (var id in Id)
             {
-                if (!ShouldProcess(ActiveSession.Describe(id), action))
+                if (ShouldProcess(ActiveSession.Describe(id), Active ? "Enable" : "Disable"))
                 {
-                    continue;
-                }
-
-                HubAccessToken? changed = null;
-                if (TryCall(id, async (session, cancel) =>
-                    changed = await session.Client.UpdateAsync(session, id, null, Active, cancel).ConfigureAwait(false)) && PassThru)
-                {
-                    WriteObject(changed);
+                    Start(id, async (session, cancel) => await session.Client.UpdateAsync(session, id, null, Active, cancel).ConfigureAwait(false),
+                        changed =>
+                        {
+                            if (PassThru)
+                            {
+                                WriteObject(changed);
+                            }
+                        });
                 }
             }
         }

@@ -6,10 +6,10 @@ namespace DockerHubPat.Commands
     /// <summary>Deletes access tokens from Docker Hub for good.</summary>
     [Cmdlet(VerbsCommon.Remove, "HubAccessToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
-    public sealed class RemoveHubAccessTokenCommand : HubTokenCmdlet
+    public sealed class RemoveHubAccessTokenCommand : HubBulkTokenCmdlet
     {
         /// <summary>Ids of the tokens.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
         [ArgumentCompleter(typeof(TokenCompleter))]
@@ -25,6 +25,8 @@ namespace DockerHubPat.Commands
 
         private SecretVault? _secrets;
 
+        internal override string Activity => "Removing access tokens";
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -35,10 +37,18 @@ namespace DockerHubPat.Commands
                     continue;
                 }
 
-                if (TryCall(id, (session, cancel) => session.Client.DeleteAsync(session, id, cancel)) && RemoveSecret)
-                {
-                    RemoveSecrets(id);
-                }
+                Start(id, async (session, cancel) =>
+                    {
+                        await session.Client.DeleteAsync(session, id, cancel).ConfigureAwait(false);
+                        return null;
+                    },
+                    _ =>
+                    {
+                        if (RemoveSecret)
+                        {
+                            RemoveSecrets(id);
+                        }
+                    });
             }
         }
 

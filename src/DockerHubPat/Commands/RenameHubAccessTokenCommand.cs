@@ -9,7 +9,7 @@ namespace DockerHubPat.Commands
     public sealed class RenameHubAccessTokenCommand : HubTokenCmdlet
     {
         /// <summary>The token's id.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
         [TokenIdTransformation]
         [ArgumentCompleter(typeof(TokenCompleter))]

@@ -39,15 +39,31 @@ namespace DockerHubPat.Hub
         public static readonly string UserAgent = "DockerHubPat/" + ModuleVersion();
 
         private readonly IFlurlClient _http;
+
+        // Creates go on connections that are never reused. .NET re-sends a request by itself when a
+        // reused connection dies before the answer starts; for a create whose answer was lost after
+        // Hub made the token, that would make a second token and lose the first one's secret.
+        private readonly IFlurlClient _createHttp;
         private readonly RateGate _gate = new RateGate();
 
         public HubClient(Uri hubUri, RetryPolicy? policy = null)
         {
             HubUri = hubUri;
             Policy = policy ?? new RetryPolicy();
+
+            // Windows PowerShell's .NET Framework allows two connections per host unless told
+            // otherwise, which would quietly cap -ThrottleLimit at 2. Later .NET ignores this.
+            var point = System.Net.ServicePointManager.FindServicePoint(hubUri);
+            point.ConnectionLimit = Math.Max(point.ConnectionLimit, 32);
             _http = new FlurlClient()
                 .WithHeader("User-Agent", UserAgent)
                 .WithHeader("Accept", "application/json")
+                .WithTimeout(Policy.Timeout)
+                .AllowAnyHttpStatus();
+            _createHttp = new FlurlClient()
+                .WithHeader("User-Agent", UserAgent)
+                .WithHeader("Accept", "application/json")
+                .WithHeader("Connection", "close")
                 .WithTimeout(Policy.Timeout)
                 .AllowAnyHttpStatus();
         }
@@ -56,7 +72,11 @@ namespace DockerHubPat.Hub
 
         public Uri HubUri { get; }
 
-        public void Dispose() => _http.Dispose();
+        public void Dispose()
+        {
+            _http.Dispose();
+            _createHttp.Dispose();
+        }
 
         public async Task<SignInAnswer> SignInAsync(string username, string password, CancellationToken cancel)
         {
@@ -358,7 +378,7 @@ namespace DockerHubPat.Hub
 
         private async Task<Answer> SendOnceAsync(HttpMethod method, Url url, string? bearer, object? body, string what, CancellationToken cancel)
         {
-            var request = _http.Request(url);
+            var request = (method == HttpMethod.Post && bearer != null ? _createHttp : _http).Request(url);
             if (bearer != null)
             {
                 request = request.WithOAuthBearerToken(bearer);
