@@ -39,6 +39,19 @@ internal sealed class ControlApi(HubState state, IHostApplicationLifetime lifeti
             return Results.StatusCode(204);
         });
 
+        app.MapPost(Prefix + "/faults", (Delegate)AddFaultAsync);
+        app.MapGet(Prefix + "/faults", () => new JsonReply(200, state.Faults.ToJson()));
+        app.MapDelete(Prefix + "/faults", () =>
+        {
+            state.Faults.Clear();
+            return Results.StatusCode(204);
+        });
+        app.MapDelete(Prefix + "/faults/{id}", (string id) =>
+            state.Faults.Remove(id) ? Results.StatusCode(204) : Problem(404, $"no fault '{id}'"));
+
+        app.MapGet(Prefix + "/settings", () => new JsonReply(200, state.Settings.ToJson()));
+        app.MapPost(Prefix + "/settings", (Delegate)UpdateSettingsAsync);
+
         app.MapPost(Prefix + "/shutdown", (HttpContext ctx) =>
         {
             // Stop only once the reply is out, so the caller sees a clean answer.
@@ -52,6 +65,37 @@ internal sealed class ControlApi(HubState state, IHostApplicationLifetime lifeti
     }
 
     public static JsonReply Problem(int status, string message) => new(status, new JsonObject { ["error"] = message });
+
+    private async Task<IResult> AddFaultAsync(HttpContext ctx)
+    {
+        BodyRead read = await JsonInput.ReadObjectAsync(ctx.Request, requireJsonMediaType: false);
+        if (!read.Ok)
+        {
+            return Problem(400, read.Problem!);
+        }
+
+        if (!FaultSpec.TryParse(read.Body, out FaultSpec? spec, out string error))
+        {
+            return Problem(400, error);
+        }
+
+        return state.Faults.Add(spec!) is string id
+            ? new JsonReply(201, new JsonObject { ["id"] = id })
+            : Problem(409, $"at most {FaultPlan.MaxFaults} faults; delete some first");
+    }
+
+    private async Task<IResult> UpdateSettingsAsync(HttpContext ctx)
+    {
+        BodyRead read = await JsonInput.ReadObjectAsync(ctx.Request, requireJsonMediaType: false);
+        if (!read.Ok)
+        {
+            return Problem(400, read.Problem!);
+        }
+
+        return state.TryUpdateSettings(read.Body, out HubSettings updated, out string error)
+            ? new JsonReply(200, updated.ToJson())
+            : Problem(400, error);
+    }
 
     private async Task<IResult> CreateAccountAsync(HttpContext ctx)
     {

@@ -1,16 +1,20 @@
 using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace HubEmulator;
 
 /// <summary>
 /// The single wrapper around every Hub request: rate-limit headers, the request log, latency,
-/// the exact-path check and JSON bodies for errors the framework would leave empty.
-/// Fault injection (per route/count: delays, 5xx, 408, 429, plain-text bodies, dropped
-/// connections, login lockout) is meant to slot in at the marked point in <see cref="InvokeAsync"/>,
-/// driven by a <c>/_emulator/faults</c> control route, without touching the route handlers.
+/// faults from <c>/_emulator/faults</c>, the exact-path check and JSON bodies for errors the
+/// framework would leave empty. Faults live here rather than in the route handlers so that every
+/// route, matched or not, can be made to misbehave in the same way.
 /// </summary>
-internal sealed class HubPipeline(RequestDelegate next, HubState state, EmulatorOptions options, ILogger<HubPipeline> logger)
+internal sealed class HubPipeline(RequestDelegate next, HubState state, ILogger<HubPipeline> logger)
 {
     private static readonly string[] KnownSchemes = ["Bearer", "Basic", "JWT", "Token", "Digest"];
 
@@ -22,40 +26,68 @@ internal sealed class HubPipeline(RequestDelegate next, HubState state, Emulator
             return;
         }
 
-        DateTime arrived = state.UtcNow;
-        RateQuota quota = state.RateLimit.Take(state.Now);
-        string? scheme = AuthorizationScheme(ctx.Request);
+        HubSettings settings = state.Settings;
+        var exchange = new Exchange(ctx, state, state.RateLimit.Take(state.Now, settings.RateLimitPerMinute));
 
         // OnStarting runs before any byte reaches the client, so the headers are on every
         // response, and the log entry exists before the caller can turn round and query it.
         ctx.Response.OnStarting(() =>
         {
-            var headers = ctx.Response.Headers;
-            headers["X-RateLimit-Limit"] = quota.Limit.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Reset"] = quota.ResetUnix.ToString(CultureInfo.InvariantCulture);
-            state.Log.Add(new RequestLogEntry(
-                ctx.Request.Method,
-                ctx.Request.Path.Value ?? "",
-                ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : null,
-                ctx.Response.StatusCode,
-                ctx.Request.Headers.UserAgent.Count > 0 ? ctx.Request.Headers.UserAgent.ToString() : null,
-                scheme,
-                arrived));
+            if (exchange.QuotaHeaders is RateQuota quota)
+            {
+                var headers = ctx.Response.Headers;
+                headers["X-RateLimit-Limit"] = quota.Limit.ToString(CultureInfo.InvariantCulture);
+                headers["X-RateLimit-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);
+                headers["X-RateLimit-Reset"] = quota.ResetUnix.ToString(CultureInfo.InvariantCulture);
+            }
+
+            exchange.Record(ctx.Response.StatusCode);
             return Task.CompletedTask;
         });
 
-        if (options.LatencyMs > 0)
+        FaultDecision decision = state.Faults.Decide(ctx.Request.Method, ctx.Request.Path.Value ?? "");
+        if (decision.Delayed)
         {
-            await Task.Delay(options.LatencyMs, ctx.RequestAborted);
+            exchange.Fault = FaultKind.Latency;
         }
 
-        // ---- fault-injection seam: a future fault plan decides here whether to answer instead
-        // of the route (or to delay / abort), before anything below runs. ----
-
-        if (!quota.Allowed)
+        long delayMs = settings.LatencyMs + decision.DelayMs;
+        if (delayMs > 0)
         {
-            long wait = Math.Max(1, quota.ResetUnix - state.Now.ToUnixTimeSeconds());
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(delayMs), ctx.RequestAborted);
+            }
+            catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+            {
+                // A client that gives up during an injected delay is part of what the test is
+                // probing, so leave a trace of it; there is nobody left to answer.
+                if (decision.Delayed)
+                {
+                    exchange.Record(null);
+                }
+
+                return;
+            }
+        }
+
+        if (decision.Answer is FaultSpec fault)
+        {
+            exchange.Fault = fault.Kind;
+            await AnswerWithFaultAsync(exchange, fault);
+            return;
+        }
+
+        await HandleAsync(exchange);
+    }
+
+    /// <summary>What Hub itself would answer: the rate limit, the path check, the route.</summary>
+    private async Task HandleAsync(Exchange exchange)
+    {
+        HttpContext ctx = exchange.Context;
+        if (!exchange.Quota.Allowed)
+        {
+            long wait = Math.Max(1, exchange.Quota.ResetUnix - state.Now.ToUnixTimeSeconds());
             ctx.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
             await new JsonReply(429, new JsonObject { ["detail"] = "Rate limit exceeded", ["error"] = false })
                 .ExecuteAsync(ctx);
@@ -90,6 +122,155 @@ internal sealed class HubPipeline(RequestDelegate next, HubState state, Emulator
         }
     }
 
+    private async Task AnswerWithFaultAsync(Exchange exchange, FaultSpec fault)
+    {
+        HttpContext ctx = exchange.Context;
+        switch (fault.Kind)
+        {
+            case FaultKind.Status:
+                if (fault.Body is null)
+                {
+                    // The gateway's {"message","errinfo"} shape: 5xx from Hub's edge are not
+                    // produced by the Django side that uses the other shapes.
+                    var body = new JsonObject { ["message"] = Reason(fault.Status), ["errinfo"] = new JsonObject() };
+                    await WriteAsync(ctx, fault.Status, fault.ContentType, JsonReply.Serialize(body));
+                }
+                else
+                {
+                    await WriteAsync(ctx, fault.Status, fault.ContentType, Encoding.UTF8.GetBytes(fault.Body));
+                }
+
+                break;
+
+            case FaultKind.RateLimit:
+                await TooManyRequestsAsync(exchange, fault);
+                break;
+
+            case FaultKind.DropBefore:
+                Drop(exchange, fault.Reset);
+                break;
+
+            case FaultKind.DropAfter:
+                await HandleBufferedAsync(exchange);
+                Drop(exchange, fault.Reset);
+                break;
+
+            case FaultKind.NonJson:
+                await WriteAsync(ctx, 200, "text/plain", "OK"u8.ToArray());
+                break;
+
+            case FaultKind.Html:
+                string title = $"{fault.Status} {Reason(fault.Status)}";
+                string page = "<!DOCTYPE html>\n<html>\n<head><title>" + title + "</title></head>\n<body>\n<h1>" + title
+                    + "</h1>\n<p>The upstream server did not answer properly. Please try again later.</p>\n</body>\n</html>\n";
+                await WriteAsync(ctx, fault.Status, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(page));
+                break;
+
+            case FaultKind.TruncatedJson:
+                byte[] full = await HandleBufferedAsync(exchange);
+                if (full.Length > 0)
+                {
+                    byte[] half = full[..(full.Length / 2)];
+                    ctx.Response.ContentLength = half.Length;
+                    await ctx.Response.Body.WriteAsync(half, ctx.RequestAborted);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Each header form goes out on its own, without the usual X-RateLimit-* trio (the
+    /// spec puts those on non-limited responses), so the client must read the one it is given.</summary>
+    private async Task TooManyRequestsAsync(Exchange exchange, FaultSpec fault)
+    {
+        HttpContext ctx = exchange.Context;
+        string seconds = fault.Seconds.ToString(CultureInfo.InvariantCulture);
+        string until = (state.Now.ToUnixTimeSeconds() + fault.Seconds).ToString(CultureInfo.InvariantCulture);
+        exchange.QuotaHeaders = null;
+        switch (fault.Header)
+        {
+            case WaitHeader.RetryAfter:
+                ctx.Response.Headers.RetryAfter = seconds;
+                break;
+            case WaitHeader.XRetryAfter:
+                ctx.Response.Headers["X-Retry-After"] = until;
+                break;
+            case WaitHeader.XRateLimitReset:
+                ctx.Response.Headers["X-RateLimit-Limit"] = exchange.Quota.Limit.ToString(CultureInfo.InvariantCulture);
+                ctx.Response.Headers["X-RateLimit-Remaining"] = "0";
+                ctx.Response.Headers["X-RateLimit-Reset"] = until;
+                break;
+        }
+
+        if (fault.PlainText)
+        {
+            await WriteAsync(ctx, 429, "text/plain", "Too Many Requests (HAP429)."u8.ToArray());
+        }
+        else
+        {
+            await new JsonReply(429, new JsonObject { ["detail"] = "Rate limit exceeded", ["error"] = false }).ExecuteAsync(ctx);
+        }
+    }
+
+    /// <summary>Runs the request for real with the response held back, so a fault can decide what
+    /// (if anything) of it the client gets. Returns the body the route wrote.</summary>
+    private async Task<byte[]> HandleBufferedAsync(Exchange exchange)
+    {
+        HttpContext ctx = exchange.Context;
+        IHttpResponseBodyFeature original = ctx.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        ctx.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            await HandleAsync(exchange);
+        }
+        finally
+        {
+            ctx.Features.Set(original);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The log entry is written first: once the connection is gone the response never
+    /// starts, so the usual OnStarting hook would not run.</summary>
+    private static void Drop(Exchange exchange, bool reset)
+    {
+        exchange.Record(null);
+        HttpContext ctx = exchange.Context;
+        if (!reset && ctx.Features.Get<IConnectionSocketFeature>()?.Socket is Socket socket)
+        {
+            // Abort alone makes the kernel answer with a reset (the request may still be unread);
+            // sending our FIN first gives the other common failure, a connection closed without
+            // a reply, which clients report differently.
+            try
+            {
+                socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Already gone: the client sees a dropped connection either way.
+            }
+        }
+
+        ctx.Abort();
+    }
+
+    private static async Task WriteAsync(HttpContext ctx, int status, string? contentType, byte[] body)
+    {
+        ctx.Response.StatusCode = status;
+        // An empty content type means "send none", which some proxies do on their error pages.
+        ctx.Response.ContentType = string.IsNullOrEmpty(contentType) ? null : contentType;
+        ctx.Response.ContentLength = body.Length;
+        await ctx.Response.Body.WriteAsync(body, ctx.RequestAborted);
+    }
+
+    private static string Reason(int status)
+    {
+        string phrase = ReasonPhrases.GetReasonPhrase(status);
+        return phrase.Length > 0 ? phrase : "Error";
+    }
+
     /// <summary>Only the scheme word is recorded, and only when it is a recognised one: a
     /// client that sends a bare secret as the header value must not get it into the log.</summary>
     private static string? AuthorizationScheme(HttpRequest request)
@@ -103,5 +284,43 @@ internal sealed class HubPipeline(RequestDelegate next, HubState state, Emulator
         int space = header.IndexOf(' ', StringComparison.Ordinal);
         string word = space < 0 ? header : header[..space];
         return KnownSchemes.Any(s => string.Equals(s, word, StringComparison.OrdinalIgnoreCase)) ? word : "other";
+    }
+
+    /// <summary>Per-request bookkeeping shared by the normal path, the fault paths and the
+    /// OnStarting hook, so each request is logged exactly once whichever way it ends.</summary>
+    private sealed class Exchange(HttpContext context, HubState state, RateQuota quota)
+    {
+        private readonly DateTime _arrived = state.UtcNow;
+        private readonly string? _scheme = AuthorizationScheme(context.Request);
+        private bool _recorded;
+
+        public HttpContext Context { get; } = context;
+
+        public RateQuota Quota { get; } = quota;
+
+        /// <summary>Null when a fault supplies its own rate-limit headers (or none).</summary>
+        public RateQuota? QuotaHeaders { get; set; } = quota;
+
+        public FaultKind? Fault { get; set; }
+
+        public void Record(int? status)
+        {
+            if (_recorded)
+            {
+                return;
+            }
+
+            _recorded = true;
+            HttpRequest request = Context.Request;
+            state.Log.Add(new RequestLogEntry(
+                request.Method,
+                request.Path.Value ?? "",
+                request.QueryString.HasValue ? request.QueryString.Value![1..] : null,
+                status,
+                request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
+                _scheme,
+                _arrived,
+                Fault is FaultKind kind ? FaultSpec.NameOf(kind) : null));
+        }
     }
 }

@@ -7,13 +7,14 @@ namespace HubEmulator;
 /// <summary>The Docker Hub routes, written from the published spec (latest.yaml). Where the spec
 /// is silent the emulator takes the stricter reading, so a client that passes here does not
 /// depend on leniency Hub may not have.</summary>
-internal sealed class HubRoutes(HubState state, EmulatorOptions options)
+internal sealed class HubRoutes(HubState state)
 {
     public const string SourceClaim = "https://hub.docker.com.source";
     private const string PurposeClaim = "purpose";
     private const string SecondFactorPurpose = "login_2fa";
     private const string BadCredentials = "Incorrect authentication credentials";
     private const string SecondFactorRequired = "Require secondary authentication on MFA enabled account";
+    private const string LockedOut = "Too many failed login attempts. Try again later.";
     private const int MaxLabelLength = 100;
     private const int MaxPageSize = 100;
     private const int SecondFactorTicketSeconds = 300;
@@ -69,12 +70,15 @@ internal sealed class HubRoutes(HubState state, EmulatorOptions options)
         return signIn.Kind switch
         {
             SignInKind.Password or SignInKind.PersonalAccessToken =>
-                new JsonReply(200, new JsonObject { ["token"] = IssueSession(signIn, options.JwtLifetimeSeconds) }),
+                new JsonReply(200, new JsonObject { ["token"] = IssueSession(signIn, state.Settings.JwtLifetimeSeconds) }),
             SignInKind.NeedsSecondFactor => new JsonReply(401, new JsonObject
             {
                 ["detail"] = SecondFactorRequired,
                 ["login_2fa_token"] = IssueSecondFactorTicket(signIn.Account!),
             }),
+            // 429, not 401: Hub's maintainers say login throttling answers 429 (hub-feedback#2201),
+            // and an observed lock-out reply was a JSON 429 without Retry-After (hub-feedback#642).
+            SignInKind.LockedOut => new JsonReply(429, new JsonObject { ["detail"] = LockedOut }),
             _ => LoginFailure(BadCredentials),
         };
     }
@@ -116,7 +120,7 @@ internal sealed class HubRoutes(HubState state, EmulatorOptions options)
         }
 
         var signIn = new SignIn(SignInKind.Password, account, null);
-        return new JsonReply(200, new JsonObject { ["token"] = IssueSession(signIn, options.JwtLifetimeSeconds) });
+        return new JsonReply(200, new JsonObject { ["token"] = IssueSession(signIn, state.Settings.JwtLifetimeSeconds) });
     }
 
     private async Task<IResult> AuthTokenAsync(HttpContext ctx)
@@ -141,7 +145,7 @@ internal sealed class HubRoutes(HubState state, EmulatorOptions options)
         switch (signIn.Kind)
         {
             case SignInKind.Password or SignInKind.PersonalAccessToken:
-                int lifetime = Math.Min(AuthTokenSeconds, options.JwtLifetimeSeconds);
+                int lifetime = Math.Min(AuthTokenSeconds, state.Settings.JwtLifetimeSeconds);
                 return new JsonReply(200, new JsonObject { ["access_token"] = IssueSession(signIn, lifetime) });
             case SignInKind.NeedsSecondFactor:
                 // The spec gives this route no second step, so a password cannot complete here;
@@ -149,6 +153,8 @@ internal sealed class HubRoutes(HubState state, EmulatorOptions options)
                 return HubReplies.LowerError(401,
                     "Two-factor authentication is enabled for this account; use a personal access token as the secret",
                     "unauthorized");
+            case SignInKind.LockedOut:
+                return HubReplies.LowerError(429, LockedOut, "too many requests");
             default:
                 return HubReplies.LowerError(401, BadCredentials, "unauthorized");
         }
@@ -185,8 +191,8 @@ internal sealed class HubRoutes(HubState state, EmulatorOptions options)
             ["sub"] = account.Uuid,
             ["username"] = account.Username,
             ["iat"] = now,
-            // Capped by --jwt-lifetime-seconds too, so tests can watch a ticket expire quickly.
-            ["exp"] = now + Math.Min(SecondFactorTicketSeconds, options.JwtLifetimeSeconds),
+            // Capped by the JWT lifetime setting too, so tests can watch a ticket expire quickly.
+            ["exp"] = now + Math.Min(SecondFactorTicketSeconds, state.Settings.JwtLifetimeSeconds),
             ["jti"] = Guid.NewGuid().ToString(),
             [PurposeClaim] = SecondFactorPurpose,
         };

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace HubEmulator;
@@ -110,6 +111,7 @@ internal enum SignInKind
     Password,
     PersonalAccessToken,
     NeedsSecondFactor,
+    LockedOut,
 }
 
 internal readonly record struct SignIn(SignInKind Kind, Account? Account, AccessToken? Pat);
@@ -125,19 +127,28 @@ internal sealed class HubState
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AccessToken> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _spentTickets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LoginAttempts> _logins = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
+    private readonly HubSettings _defaultSettings;
     private volatile JwtSigner _signer = new();
+    private volatile HubSettings _settings;
     private Action<HubState>? _reseed;
 
-    public HubState(TimeProvider clock)
+    public HubState(TimeProvider clock, HubSettings defaultSettings)
     {
         _clock = clock;
+        _defaultSettings = defaultSettings;
+        _settings = defaultSettings;
         Reset();
     }
 
     public RequestLog Log { get; } = new();
 
     public RateWindow RateLimit { get; } = new();
+
+    public FaultPlan Faults { get; } = new();
+
+    public HubSettings Settings => _settings;
 
     public JwtSigner Signer => _signer;
 
@@ -163,10 +174,40 @@ internal sealed class HubState
             _tokens.Clear();
             _spentTickets.Clear();
             _signer = new JwtSigner();
+            _settings = _defaultSettings;
+            _logins.Clear();
             AddDefaultAccounts();
             _reseed?.Invoke(this);
             Log.Clear();
             RateLimit.Reset();
+            Faults.Clear();
+        }
+    }
+
+    /// <summary>Applies a <c>POST /_emulator/settings</c> body atomically. Giving a rate limit
+    /// starts a fresh window, and giving lock-out rules forgets earlier failures, so a test that
+    /// sets them knows exactly how many requests it has left.</summary>
+    public bool TryUpdateSettings(JsonElement body, out HubSettings updated, out string error)
+    {
+        lock (_gate)
+        {
+            if (!HubSettings.TryApply(body, _settings, out updated, out SettingsChange change, out error))
+            {
+                return false;
+            }
+
+            _settings = updated;
+            if (change.RateLimit)
+            {
+                RateLimit.Reset();
+            }
+
+            if (change.Lockout)
+            {
+                _logins.Clear();
+            }
+
+            return true;
         }
     }
 
@@ -220,42 +261,83 @@ internal sealed class HubState
     }
 
     /// <summary>Checks a username with a password or a PAT secret. A PAT skips the second factor
-    /// (that is how Hub treats them) and is stamped as used, as Hub does.</summary>
+    /// (that is how Hub treats them) and is stamped as used, as Hub does. With lock-out on, a
+    /// username that failed too often in a row is refused whatever it sends until the lock-out
+    /// passes, as Hub throttles logins per username, not per client.</summary>
     public SignIn SignIn(string username, string secret)
     {
         lock (_gate)
         {
-            if (!_accounts.TryGetValue(username, out Account? account))
+            DateTime now = UtcNow;
+            HubSettings settings = _settings;
+            if (settings.LoginLockoutAfter == 0)
             {
-                return new SignIn(SignInKind.Rejected, null, null);
+                return CheckCredentials(username, secret, now);
             }
 
-            DateTime now = UtcNow;
-            if (secret.StartsWith(PatPrefix, StringComparison.Ordinal))
+            _logins.TryGetValue(username, out LoginAttempts attempts);
+            if (attempts.LockedUntil > now)
             {
-                foreach (AccessToken token in _tokens.Values)
-                {
-                    if (token.Owner == username && Account.FixedEquals(token.Secret, secret))
-                    {
-                        if (!token.IsUsableAt(now))
-                        {
-                            return new SignIn(SignInKind.Rejected, null, null);
-                        }
+                return new SignIn(SignInKind.LockedOut, null, null);
+            }
 
-                        AccessToken used = token with { LastUsed = now };
-                        _tokens[token.Uuid] = used;
-                        return new SignIn(SignInKind.PersonalAccessToken, account, used);
+            if (attempts.LockedUntil != default)
+            {
+                attempts = default;
+            }
+
+            SignIn result = CheckCredentials(username, secret, now);
+            if (result.Kind != SignInKind.Rejected)
+            {
+                // A right password counts as success even when a second factor is still to come:
+                // the lock-out guards the password, and the failures before it were not consecutive.
+                _logins.Remove(username);
+            }
+            else if (attempts.Failures + 1 >= settings.LoginLockoutAfter)
+            {
+                _logins[username] = new LoginAttempts(0, now.AddSeconds(settings.LoginLockoutSeconds));
+            }
+            else
+            {
+                _logins[username] = new LoginAttempts(attempts.Failures + 1, default);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Callers hold the gate.</summary>
+    private SignIn CheckCredentials(string username, string secret, DateTime now)
+    {
+        if (!_accounts.TryGetValue(username, out Account? account))
+        {
+            return new SignIn(SignInKind.Rejected, null, null);
+        }
+
+        if (secret.StartsWith(PatPrefix, StringComparison.Ordinal))
+        {
+            foreach (AccessToken token in _tokens.Values)
+            {
+                if (token.Owner == username && Account.FixedEquals(token.Secret, secret))
+                {
+                    if (!token.IsUsableAt(now))
+                    {
+                        return new SignIn(SignInKind.Rejected, null, null);
                     }
+
+                    AccessToken used = token with { LastUsed = now };
+                    _tokens[token.Uuid] = used;
+                    return new SignIn(SignInKind.PersonalAccessToken, account, used);
                 }
             }
-
-            if (!Account.FixedEquals(account.Password, secret))
-            {
-                return new SignIn(SignInKind.Rejected, null, null);
-            }
-
-            return new SignIn(account.RequiresSecondFactor ? SignInKind.NeedsSecondFactor : SignInKind.Password, account, null);
         }
+
+        if (!Account.FixedEquals(account.Password, secret))
+        {
+            return new SignIn(SignInKind.Rejected, null, null);
+        }
+
+        return new SignIn(account.RequiresSecondFactor ? SignInKind.NeedsSecondFactor : SignInKind.Password, account, null);
     }
 
     /// <summary>A login_2fa_token is good for one successful second step only.</summary>
@@ -391,8 +473,14 @@ internal sealed class HubState
         PatPrefix + new string(RandomNumberGenerator.GetItems<char>(SecretAlphabet, 27));
 }
 
+/// <summary><see cref="LockedUntil"/> is <c>default</c> while not locked.</summary>
+internal readonly record struct LoginAttempts(int Failures, DateTime LockedUntil);
+
+/// <summary><see cref="Status"/> is null when the client got no answer (a dropped connection);
+/// <see cref="Fault"/> names the kind of fault that fired on the request, if any.</summary>
 internal sealed record RequestLogEntry(
-    string Method, string Path, string? Query, int Status, string? UserAgent, string? AuthorizationScheme, DateTime At)
+    string Method, string Path, string? Query, int? Status, string? UserAgent, string? AuthorizationScheme, DateTime At,
+    string? Fault = null)
 {
     public JsonObject ToJson() => new()
     {
@@ -403,6 +491,7 @@ internal sealed record RequestLogEntry(
         ["user_agent"] = UserAgent,
         ["authorization_scheme"] = AuthorizationScheme,
         ["at"] = WireTime.Format(At),
+        ["fault"] = Fault,
     };
 }
 
@@ -447,7 +536,8 @@ internal sealed class RequestLog
 internal readonly record struct RateQuota(int Limit, int Remaining, long ResetUnix, bool Allowed);
 
 /// <summary>One fixed one-minute window shared by all callers (everything here is loopback
-/// traffic from one test run). The limit is generous so normal tests never meet it.</summary>
+/// traffic from one test run), opened by the first request after a reset. The default limit is
+/// generous so normal tests never meet it; the limit itself lives in <see cref="HubSettings"/>.</summary>
 internal sealed class RateWindow
 {
     public const int DefaultLimit = 10_000;
@@ -456,9 +546,7 @@ internal sealed class RateWindow
     private long _windowStart = -1;
     private int _used;
 
-    public int Limit { get; set; } = DefaultLimit;
-
-    public RateQuota Take(DateTimeOffset now)
+    public RateQuota Take(DateTimeOffset now, int limit)
     {
         lock (_gate)
         {
@@ -469,13 +557,13 @@ internal sealed class RateWindow
                 _used = 0;
             }
 
-            bool allowed = _used < Limit;
+            bool allowed = _used < limit;
             if (allowed)
             {
                 _used++;
             }
 
-            return new RateQuota(Limit, Math.Max(0, Limit - _used), _windowStart + WindowSeconds, allowed);
+            return new RateQuota(limit, Math.Max(0, limit - _used), _windowStart + WindowSeconds, allowed);
         }
     }
 
@@ -485,7 +573,6 @@ internal sealed class RateWindow
         {
             _windowStart = -1;
             _used = 0;
-            Limit = DefaultLimit;
         }
     }
 }

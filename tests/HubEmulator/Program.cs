@@ -41,7 +41,7 @@ builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages
 // Loopback IPv4 only: the emulator has no auth on its control routes.
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
 
-var state = new HubState(TimeProvider.System);
+var state = new HubState(TimeProvider.System, HubSettings.FromOptions(options));
 if (seed is not null)
 {
     state.SetReseed(seed.ApplyTo);
@@ -52,12 +52,12 @@ builder.Services.AddSingleton(state);
 
 var app = builder.Build();
 
-// The Hub pipeline runs before routing so that future fault injection can answer for any
-// path, matched or not.
+// The Hub pipeline runs before routing so that fault injection can answer for any path,
+// matched or not.
 app.UseMiddleware<HubPipeline>();
 app.UseRouting();
 
-new HubRoutes(state, options).Map(app);
+new HubRoutes(state).Map(app);
 new ControlApi(state, app.Lifetime).Map(app);
 // Scoped to the control prefix: a catch-all fallback would also outrank routing's 405 for
 // a wrong method on a Hub path.
