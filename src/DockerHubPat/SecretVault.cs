@@ -129,7 +129,10 @@ namespace DockerHubPat
         public IEnumerable<(string Vault, string Name)> FindByTokenId(Guid tokenId)
         {
             var id = tokenId.ToString("D");
-            return Invoke("Get-SecretInfo", null)
+
+            // A vault that fails (locked, offline) cannot hold a secret we could remove anyway;
+            // the others are still searched.
+            return TryInvoke("Get-SecretInfo", null, out _)
                 .Where(i => string.Equals(MetadataValue(i, TokenIdKey), id, StringComparison.OrdinalIgnoreCase))
                 .Select(i => (i.Properties["VaultName"]?.Value?.ToString() ?? "", NameOf(i)))
                 .ToList();
@@ -196,6 +199,9 @@ namespace DockerHubPat
             {
                 ps.AddParameter(p.Key, p.Value);
             }
+
+            // Errors must land in Streams.Error whatever the caller's $ErrorActionPreference says.
+            ps.AddParameter("ErrorAction", ActionPreference.Continue);
 
             try
             {
