@@ -25,7 +25,9 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'Security')
+            Tags                       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'Security')
+            # Optional: used only to save secrets; never imported at load (-NoVault works without it).
+            ExternalModuleDependencies = @('Microsoft.PowerShell.SecretManagement')
         }
     }
 }
