@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,9 +21,27 @@ namespace DockerHubPat
         private const int ProgressId = 0x4B1F;
 
         private readonly PipelineReporter _reporter = new PipelineReporter();
-        private int _inFlight;
+
+        // Changes in the order they were started; results are written in this order, so output and
+        // errors follow the input even though the requests overlap.
+        private readonly Queue<Pending> _pending = new Queue<Pending>();
+        private int _running;
         private int _started;
         private int _finished;
+
+        private sealed class Pending
+        {
+            public Pending(Guid id, Task<HubAccessToken?> task, Action<HubAccessToken?> done)
+            {
+                Id = id;
+                Task = task;
+                Done = done;
+            }
+
+            public Guid Id { get; }
+            public Task<HubAccessToken?> Task { get; }
+            public Action<HubAccessToken?> Done { get; }
+        }
 
         /// <summary>
         /// <para type="description">How many requests to Docker Hub run at the same time.</para>
@@ -40,7 +59,8 @@ namespace DockerHubPat
         /// </summary>
         internal void Start(Guid id, Func<HubSession, CancellationToken, Task<HubAccessToken?>> change, Action<HubAccessToken?> done)
         {
-            while (_inFlight >= ThrottleLimit)
+            // A slow head of the line must not let finished results pile up without bound.
+            while (_running >= ThrottleLimit || _pending.Count >= ThrottleLimit * 8)
             {
                 WriteNext();
             }
@@ -58,15 +78,16 @@ namespace DockerHubPat
                 HubReport.Current = outer;
             }
 
-            _inFlight++;
+            _running++;
             _started++;
-            task.ContinueWith(t => _reporter.Post(_ => Finish(t, id, done)), TaskScheduler.Default);
+            _pending.Enqueue(new Pending(id, task, done));
+            task.ContinueWith(_ => _reporter.Post(__ => _running--), TaskScheduler.Default);
         }
 
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            while (_inFlight > 0)
+            while (_pending.Count > 0)
             {
                 WriteNext();
             }
@@ -79,6 +100,7 @@ namespace DockerHubPat
             base.EndProcessing();
         }
 
+        // Every started change posts one message when it ends, so this never waits for nothing.
         private void WriteNext()
         {
             Action<Cmdlet> write;
@@ -92,11 +114,14 @@ namespace DockerHubPat
             }
 
             write(this);
+            while (_pending.Count > 0 && _pending.Peek().Task.IsCompleted)
+            {
+                Finish(_pending.Dequeue());
+            }
         }
 
-        private void Finish(Task<HubAccessToken?> task, Guid id, Action<HubAccessToken?> done)
+        private void Finish(Pending change)
         {
-            _inFlight--;
             _finished++;
             if (_started > 1)
             {
@@ -107,6 +132,7 @@ namespace DockerHubPat
                 });
             }
 
+            var task = change.Task;
             var failure = task.Exception?.GetBaseException();
             if (failure is HubException hub)
             {
@@ -115,7 +141,7 @@ namespace DockerHubPat
                     CancelAll(); // the others would fail the same way
                 }
 
-                WriteHubError(hub, id);
+                WriteHubError(hub, change.Id);
                 return;
             }
 
@@ -129,7 +155,7 @@ namespace DockerHubPat
                 throw failure;
             }
 
-            done(task.Result);
+            change.Done(task.Result);
         }
     }
 }
