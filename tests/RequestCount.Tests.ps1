@@ -1,0 +1,107 @@
+# Each command makes only the requests it needs (issue "Performance"): counted in the emulator's
+# request log, never timed. A regression here costs users a round trip per token.
+BeforeAll {
+    Import-Module $env:DOCKERHUBPAT_TEST_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    $script:account = New-TestAccount -Prefix count
+    $script:session = Connect-HubAccount -Credential $account.Credential -HubUri $env:DOCKERHUBPAT_TEST_HUB -PassThru
+
+    # Requests this test's account made, by method and path, since the last Clear-HubRequestLog.
+    function Get-Requests([string] $Method) {
+        @(Get-HubRequestLog | Where-Object { $_.path -like '/v2/*' -and (-not $Method -or $_.method -eq $Method) })
+    }
+}
+
+AfterAll {
+    Disconnect-HubAccount
+}
+
+Describe 'Requests per command after Connect-HubAccount' {
+    BeforeAll {
+        $script:tokens = Add-TestToken -Username $account.Username -Count 3 -LabelPrefix one-
+        $script:id = [guid]$tokens[0].uuid
+    }
+
+    BeforeEach { Clear-HubRequestLog }
+
+    It 'Get-HubAccessToken -Id makes 1 request' {
+        Get-HubAccessToken -Id $id | Should -Not -BeNullOrEmpty
+        (Get-Requests).Count | Should -Be 1
+        (Get-Requests GET).Count | Should -Be 1
+    }
+
+    It 'Rename-HubAccessToken makes 1 request' {
+        Rename-HubAccessToken -Id $id -NewLabel one-renamed
+        (Get-Requests).Count | Should -Be 1
+        (Get-Requests PATCH).Count | Should -Be 1
+    }
+
+    It 'Disable-HubAccessToken of one token makes 1 request' {
+        Disable-HubAccessToken -Id $id
+        (Get-Requests).Count | Should -Be 1
+    }
+
+    It 'Enable-HubAccessToken of one token makes 1 request' {
+        Enable-HubAccessToken -Id $id
+        (Get-Requests).Count | Should -Be 1
+    }
+
+    It 'Remove-HubAccessToken of one token makes 1 request' {
+        Remove-HubAccessToken -Id ([guid]$tokens[2].uuid) -Force
+        (Get-Requests).Count | Should -Be 1
+        (Get-Requests DELETE).Count | Should -Be 1
+    }
+
+    It 'no command signs in again' {
+        Get-HubAccessToken | Out-Null
+        Get-HubAccessToken -Id $id | Out-Null
+        (Get-HubRequestLog | Where-Object path -like '/v2/users/*').Count | Should -Be 0
+    }
+}
+
+Describe 'Listing N tokens takes ceiling(N/100) requests' {
+    It 'lists <count> tokens with <pages> requests of page_size=100' -ForEach @(
+        @{ count = 0; pages = 1 }
+        @{ count = 100; pages = 1 }
+        @{ count = 101; pages = 2 }
+        @{ count = 1000; pages = 10 }
+    ) {
+        $user = New-TestAccount -Prefix pages
+        if ($count -gt 0) { Add-TestToken -Username $user.Username -Count $count -LabelPrefix p- | Out-Null }
+        $own = Connect-HubAccount -Credential $user.Credential -HubUri $env:DOCKERHUBPAT_TEST_HUB -PassThru
+        Clear-HubRequestLog
+
+        $listed = @(Get-HubAccessToken -Session $own)
+
+        $listed.Count | Should -Be $count
+        $requests = Get-Requests
+        $requests.Count | Should -Be $pages
+        $requests | ForEach-Object { $_.query | Should -Match 'page_size=100' }
+    }
+
+    It 'stops asking for pages once -First is met' {
+        $user = New-TestAccount -Prefix first
+        Add-TestToken -Username $user.Username -Count 250 -LabelPrefix f- | Out-Null
+        $own = Connect-HubAccount -Credential $user.Credential -HubUri $env:DOCKERHUBPAT_TEST_HUB -PassThru
+        Clear-HubRequestLog
+
+        @(Get-HubAccessToken -Session $own -First 5).Count | Should -Be 5
+        (Get-Requests).Count | Should -Be 1
+    }
+}
+
+Describe 'Bulk removal' {
+    It 'removes 300 tokens piped from Get-HubAccessToken with one DELETE each' {
+        $user = New-TestAccount -Prefix bulk
+        Add-TestToken -Username $user.Username -Count 300 -LabelPrefix bulk- | Out-Null
+        $own = Connect-HubAccount -Credential $user.Credential -HubUri $env:DOCKERHUBPAT_TEST_HUB -PassThru
+        Clear-HubRequestLog
+
+        Get-HubAccessToken -Session $own -Label 'bulk-*' | Remove-HubAccessToken -Session $own -Confirm:$false
+
+        @(Get-ServerToken -Username $user.Username).Count | Should -Be 0
+        (Get-Requests DELETE).Count | Should -Be 300
+        (Get-HubRequestLog | Where-Object path -like '/v2/users/*').Count | Should -Be 0
+    }
+}
