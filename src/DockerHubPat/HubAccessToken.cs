@@ -82,7 +82,7 @@ namespace DockerHubPat
             // List and get answers carry `"token": ""`; only the create answer has the secret.
             if (!string.IsNullOrEmpty(json.Token))
             {
-                token.Secret = ToSecureString(json.Token!);
+                token.Secret = SecureText.From(json.Token!);
             }
 
             return token;
@@ -107,17 +107,5 @@ namespace DockerHubPat
         private static HubException Invalid(string field, string value) =>
             new HubException(HubFailure.InvalidResponse,
                 $"Docker Hub sent an access token whose '{field}' is not valid ('{value}').");
-
-        private static SecureString ToSecureString(string value)
-        {
-            var secure = new SecureString();
-            foreach (var c in value)
-            {
-                secure.AppendChar(c);
-            }
-
-            secure.MakeReadOnly();
-            return secure;
-        }
     }
 }

@@ -20,6 +20,9 @@ namespace DockerHubPat
         /// <inheritdoc />
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>Whether the user gave the parameter (a default value does not count).</summary>
+        internal bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
+
         /// <summary>Cancels every request of this command, as Ctrl+C does.</summary>
         internal void CancelAll() => _stopping.Cancel();
 

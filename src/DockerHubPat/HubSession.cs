@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Net;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -104,7 +103,7 @@ namespace DockerHubPat
                 }
 
                 HubReport.Verbose($"The Docker Hub session of '{Username}' has expired; signing in again.");
-                var password = new NetworkCredential("", _password).Password;
+                var password = SecureText.Read(_password!);
                 var answer = await Client.SignInAsync(Username, password, cancel).ConfigureAwait(false);
                 var jwt = answer.Jwt;
                 if (jwt is null)

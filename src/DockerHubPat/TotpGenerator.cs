@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Net;
 using System.Security;
 using OtpNet;
 
@@ -24,7 +23,7 @@ namespace DockerHubPat
         // Authenticator apps show the seed in groups, lower case or padded; all mean the same key.
         private static byte[] SeedBytes(SecureString seed)
         {
-            var text = new NetworkCredential("", seed).Password.Replace(" ", "").Replace("-", "").TrimEnd('=').ToUpperInvariant();
+            var text = SecureText.Read(seed).Replace(" ", "").Replace("-", "").TrimEnd('=').ToUpperInvariant();
             if (text.Length == 0 || !text.All(c => (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7')))
             {
                 throw new FormatException("The two-factor seed is not base32 (letters A–Z and digits 2–7), as authenticator apps show it.");

@@ -2,7 +2,6 @@ using System;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Net;
 using System.Security;
 using DockerHubPat.Hub;
 
@@ -169,7 +168,7 @@ namespace DockerHubPat.Commands
             if (!string.IsNullOrEmpty(user) && !string.IsNullOrEmpty(fromEnvironment))
             {
                 WriteVerbose($"Using the credential in ${UsernameVariable} and ${PasswordVariable}.");
-                return new PSCredential(user, ToSecureString(fromEnvironment!));
+                return new PSCredential(user, SecureText.From(fromEnvironment!));
             }
 
             var asked = Ask(() => Host.UI.PromptForCredential("Docker Hub sign-in",
@@ -192,7 +191,7 @@ namespace DockerHubPat.Commands
                 seed = ReadSecret(TotpSecretName) switch
                 {
                     SecureString secure => secure,
-                    string text => ToSecureString(text),
+                    string text => SecureText.From(text),
                     _ => null,
                 };
                 if (seed is null)
@@ -275,7 +274,7 @@ namespace DockerHubPat.Commands
                 $"Enter the current code of the authenticator for Docker Hub account '{username}'.",
                 new Collection<FieldDescription> { field }));
             return answers != null && answers.TryGetValue("Code", out var value) && value?.BaseObject is SecureString secure
-                ? new NetworkCredential("", secure).Password
+                ? SecureText.Read(secure)
                 : null;
         }
 
@@ -291,18 +290,6 @@ namespace DockerHubPat.Commands
             {
                 return null;
             }
-        }
-
-        private static SecureString ToSecureString(string value)
-        {
-            var secure = new SecureString();
-            foreach (var c in value)
-            {
-                secure.AppendChar(c);
-            }
-
-            secure.MakeReadOnly();
-            return secure;
         }
     }
 }

@@ -77,8 +77,8 @@ namespace DockerHubPat.Commands
                 IsActive = Active ? true : Inactive ? false : (bool?)null,
                 Scopes = Scope is null ? null : Input.NormalizeScopes(Scope),
                 NeverUsed = NeverUsed,
-                LastUsedBefore = Bound(nameof(LastUsedBefore)) ? LastUsedBefore : (DateTime?)null,
-                ExpiresBefore = Bound(nameof(ExpiresBefore)) ? ExpiresBefore : (DateTime?)null,
+                LastUsedBefore = IsBound(nameof(LastUsedBefore)) ? LastUsedBefore : (DateTime?)null,
+                ExpiresBefore = IsBound(nameof(ExpiresBefore)) ? ExpiresBefore : (DateTime?)null,
                 Expired = Expired,
             };
             base.BeginProcessing();
@@ -103,8 +103,6 @@ namespace DockerHubPat.Commands
 
             List();
         }
-
-        private bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
         /// <summary>-First reached: the rest need not be fetched.</summary>
         private bool Full => _written >= PagingParameters.First;

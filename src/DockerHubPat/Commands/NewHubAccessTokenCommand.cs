@@ -59,7 +59,7 @@ namespace DockerHubPat.Commands
             base.BeginProcessing();
             if (NoVault)
             {
-                if (Bound(nameof(Vault)) || Bound(nameof(SecretName)))
+                if (IsBound(nameof(Vault)) || IsBound(nameof(SecretName)))
                 {
                     ThrowTerminatingError(HubErrors.InvalidArgument("NoVaultConflict",
                         "-NoVault cannot be combined with -Vault or -SecretName.", null));
@@ -179,23 +179,21 @@ namespace DockerHubPat.Commands
             }
         }
 
-        private bool Bound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-
         private void CheckExpiry()
         {
-            if (Bound(nameof(ExpiresAt)) && Bound(nameof(ExpiresIn)))
+            if (IsBound(nameof(ExpiresAt)) && IsBound(nameof(ExpiresIn)))
             {
                 ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
                     "Give either -ExpiresAt or -ExpiresIn, not both.", null));
             }
 
-            if (Bound(nameof(ExpiresIn)) && ExpiresIn <= TimeSpan.Zero)
+            if (IsBound(nameof(ExpiresIn)) && ExpiresIn <= TimeSpan.Zero)
             {
                 ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
                     $"-ExpiresIn must be a positive time span; '{ExpiresIn}' is not.", ExpiresIn));
             }
 
-            if (Bound(nameof(ExpiresAt)) && ToUtc(ExpiresAt) <= DateTime.UtcNow)
+            if (IsBound(nameof(ExpiresAt)) && ToUtc(ExpiresAt) <= DateTime.UtcNow)
             {
                 ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
                     $"-ExpiresAt {ExpiresAt:g} is not in the future.", ExpiresAt));
@@ -204,12 +202,12 @@ namespace DockerHubPat.Commands
 
         private DateTime? ExpiryUtc()
         {
-            if (Bound(nameof(ExpiresIn)))
+            if (IsBound(nameof(ExpiresIn)))
             {
                 return DateTime.UtcNow + ExpiresIn;
             }
 
-            return Bound(nameof(ExpiresAt)) ? ToUtc(ExpiresAt) : (DateTime?)null;
+            return IsBound(nameof(ExpiresAt)) ? ToUtc(ExpiresAt) : (DateTime?)null;
         }
 
         // A date typed at the prompt ('2027-01-31') has no kind; PowerShell users mean local time.
