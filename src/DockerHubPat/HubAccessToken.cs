@@ -56,8 +56,13 @@ namespace DockerHubPat
         /// <summary>The label and id; never the secret.</summary>
         public override string ToString() => $"{Label} ({Id})";
 
-        internal static HubAccessToken FromJson(AccessTokenJson json, string username)
+        internal static HubAccessToken FromJson(AccessTokenJson? json, string username)
         {
+            if (json is null)
+            {
+                throw new HubException(HubFailure.InvalidResponse, "Docker Hub sent an empty entry (null) where an access token belongs.");
+            }
+
             if (json.Uuid is null || !Guid.TryParse(json.Uuid, out var id))
             {
                 throw Invalid("uuid", json.Uuid ?? "(missing)");
