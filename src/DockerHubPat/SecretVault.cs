@@ -147,8 +147,9 @@ namespace DockerHubPat
                 parameters["Vault"] = vault;
             }
 
+            // Without -Vault every vault is searched; one that is down must not hide a secret another one returned.
             var value = TryInvoke("Get-Secret", parameters, out var failure).FirstOrDefault();
-            if (failure != null || value is null)
+            if (value is null)
             {
                 throw new SecretVaultException("SecretNotFound", ErrorCategory.ObjectNotFound,
                     $"Could not read the secret '{secretName}'{(vault is null ? "" : $" from vault '{vault}'")}.{Said(failure)}", failure);

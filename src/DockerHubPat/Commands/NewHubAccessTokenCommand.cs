@@ -112,12 +112,14 @@ namespace DockerHubPat.Commands
                 return;
             }
 
-            if (_secrets != null)
-            {
-                SaveSecret(created!, secretName);
-            }
-
+            // Output first: even if the vault fails and -ErrorAction Stop ends the command at the
+            // error, the token with its secret has already gone down the pipeline.
+            var notSaved = _secrets is null ? null : SaveSecret(created!, secretName);
             WriteObject(created);
+            if (notSaved != null)
+            {
+                WriteError(notSaved);
+            }
         }
 
         private bool SecretExists(string secretName)
@@ -135,7 +137,7 @@ namespace DockerHubPat.Commands
 
         // The token now exists on Hub and this is the only moment its secret is known: whatever the
         // vault does, the secret stays reachable on the output object and on the error's TargetObject.
-        private void SaveSecret(HubAccessToken token, string secretName)
+        private ErrorRecord? SaveSecret(HubAccessToken token, string secretName)
         {
             var metadata = new Hashtable
             {
@@ -167,6 +169,7 @@ namespace DockerHubPat.Commands
                 token.Vault = _vault;
                 token.SecretName = secretName;
                 WriteVerbose($"Saved the secret of {token} as '{secretName}' in vault '{_vault}'.");
+                return null;
             }
             catch (SecretVaultException ex)
             {
@@ -175,7 +178,7 @@ namespace DockerHubPat.Commands
                     "The secret is only on this command's output object and on this error's TargetObject. Save it now with: " +
                     $"$t = $Error[0].TargetObject; Set-Secret -Name '{secretName.Replace("'", "''")}' -Vault '{_vault!.Replace("'", "''")}' -Secret ([pscredential]::new($t.Username, $t.Secret)) " +
                     $"- or remove the token with Remove-HubAccessToken -Id {token.Id}.";
-                WriteError(new ErrorRecord(new InvalidOperationException(message, ex), "SecretNotSaved", ErrorCategory.WriteError, token));
+                return new ErrorRecord(new InvalidOperationException(message, ex), "SecretNotSaved", ErrorCategory.WriteError, token);
             }
         }
 
