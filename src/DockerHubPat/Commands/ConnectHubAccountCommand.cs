@@ -171,9 +171,13 @@ namespace DockerHubPat.Commands
                 return new PSCredential(user, SecureText.From(fromEnvironment!));
             }
 
-            var asked = Ask(() => Host.UI.PromptForCredential("Docker Hub sign-in",
-                "Enter the Docker Hub user name and account password (not an access token).", user ?? "", ""));
-            if (asked != null)
+            // Prompt (not PromptForCredential) refuses a non-interactive host before it prints anything.
+            var field = new FieldDescription("Credential") { Label = "Credential" };
+            field.SetParameterType(typeof(PSCredential));
+            var answers = Ask(() => Host.UI.Prompt("Docker Hub sign-in",
+                "Enter the Docker Hub user name and account password (not an access token).",
+                new Collection<FieldDescription> { field }));
+            if (answers != null && answers.TryGetValue("Credential", out var answer) && answer?.BaseObject is PSCredential asked)
             {
                 return asked;
             }

@@ -180,10 +180,12 @@ namespace DockerHubPat.Commands
                     foreach (var token in page.Tokens.Where(t => seen.Add(t.Id)))
                     {
                         var hits = labels.Where(l => l.Pattern.IsMatch(token.Label)).ToList();
+
+                        // A label that exists is found, even when a filter then leaves its token out.
+                        hits.Where(h => h.IsLiteral).ToList().ForEach(h => matchedLiterals.Add(h.Text));
                         if ((labels.Count == 0 || hits.Count > 0) && Offer(token))
                         {
                             matches++;
-                            hits.Where(h => h.IsLiteral).ToList().ForEach(h => matchedLiterals.Add(h.Text));
                         }
                     }
 
@@ -220,7 +222,7 @@ namespace DockerHubPat.Commands
                 WriteVerbose("The token list changed while it was read; reading it again so no token is skipped.");
             }
 
-            bool Done() => Full && !PagingParameters.IncludeTotalCount && !labels.Any(l => l.IsLiteral);
+            bool Done() => Full && !PagingParameters.IncludeTotalCount && labels.All(l => !l.IsLiteral || matchedLiterals.Contains(l.Text));
 
             if (seenPages > 1)
             {
