@@ -27,6 +27,9 @@ namespace DockerHubPat.Hub
         /// <summary>Used when a 429 names no wait: Hub's edge asks for 60 s, its API usually less.</summary>
         public static readonly TimeSpan UnspecifiedRateLimitWait = TimeSpan.FromSeconds(10);
 
+        private static readonly double MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+        private static readonly TimeSpan Absurd = TimeSpan.FromDays(365);
+
         [ThreadStatic] private static Random? _random;
 
         /// <summary>
@@ -60,6 +63,12 @@ namespace DockerHubPat.Hub
             value = value!.Trim();
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0)
             {
+                // Beyond any real wait: long enough that the request fails at the cap, not with an overflow.
+                if (double.IsInfinity(number) || number > MaxUnixSeconds)
+                {
+                    return Absurd;
+                }
+
                 // Anything past 2001-09-09 as a unix time is a point in time, not a wait.
                 var wait = number >= 1_000_000_000
                     ? DateTimeOffset.FromUnixTimeMilliseconds((long)(number * 1000)) - now
