@@ -6,15 +6,33 @@ Builds, tests and demonstrates the DockerHubPat module.
   build  restore, compile the module with the manifest's version, assemble out/DockerHubPat/, build the emulator
   test   build, then the xunit tests and the Pester tests; ends with 'Tests: N passed, N failed, N skipped'
   demo   build, then run tests/Demo.ps1 against a fresh Hub emulator
+  package  build, then publish the module folder to a throw-away local repository and keep the nupkg
+           as out/DockerHubPat.<version>.nupkg, ready for Publish-PSResource -NupkgPath
+  bench  build, then time DockerHubPat against a plain Invoke-RestMethod script on a Hub emulator
+         (see bench/README.md); -LatencyMs, -TokenCount, -RemoveCount and -RateLimitPerMinute shape it
 .EXAMPLE
 dotnet tool restore; dotnet pwsh ./build.ps1 test
+.EXAMPLE
+dotnet pwsh ./build.ps1 bench -LatencyMs 50 -RateLimitPerMinute 120
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo')]
+    [ValidateSet('build', 'test', 'demo', 'package', 'bench')]
     [string] $Task = 'build',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # bench only: the emulator's delay before answering each Hub request.
+    [ValidateRange(0, 10000)]
+    [int] $LatencyMs = 25,
+    # bench only: tokens in the account the listing scenario reads.
+    [ValidateRange(1, 10000)]
+    [int] $TokenCount = 1000,
+    # bench only: tokens the removal scenarios delete.
+    [ValidateRange(1, 10000)]
+    [int] $RemoveCount = 300,
+    # bench only: the emulator's rate limit during the rate-limited removal.
+    [ValidateRange(1, 100000)]
+    [int] $RateLimitPerMinute = 200
 )
 
 Set-StrictMode -Version Latest
@@ -179,8 +197,87 @@ function Invoke-DemoTask {
     }
 }
 
+function Get-RepositoryStoreState {
+    # PSResourceGet keeps the registered repositories in this per-user file and writes it on any of its
+    # calls, even a Get-; the package task puts back exactly what it found, absence included.
+    $dir = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet'
+    $file = Join-Path $dir 'PSResourceRepository.xml'
+    [pscustomobject]@{
+        Directory        = $dir
+        File             = $file
+        DirectoryExisted = Test-Path -LiteralPath $dir
+        Bytes            = if (Test-Path -LiteralPath $file) { [IO.File]::ReadAllBytes($file) } else { $null }
+    }
+}
+
+function Restore-RepositoryStoreState {
+    param([Parameter(Mandatory)] $State)
+    if ($null -eq $State.Bytes) {
+        Remove-Item -LiteralPath $State.File -Force -ErrorAction SilentlyContinue
+        if (-not $State.DirectoryExisted -and (Test-Path -LiteralPath $State.Directory) -and
+            -not (Get-ChildItem -LiteralPath $State.Directory -Force)) {
+            Remove-Item -LiteralPath $State.Directory -Force
+        }
+        return
+    }
+    # Unregistering rewrites the XML in PSResourceGet's own layout; the user's bytes are what counts.
+    $now = if (Test-Path -LiteralPath $State.File) { [IO.File]::ReadAllBytes($State.File) } else { $null }
+    if ($null -eq $now -or -not [Linq.Enumerable]::SequenceEqual([byte[]]$now, [byte[]]$State.Bytes)) {
+        [IO.File]::WriteAllBytes($State.File, $State.Bytes)
+    }
+}
+
+function Invoke-PackageTask {
+    Invoke-BuildTask
+    Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
+    $outDir = Join-Path $Root 'out'
+    # Unique, so neither a repository the user registered nor a concurrent package run is ever touched.
+    $repoName = 'DockerHubPat-package-' + [guid]::NewGuid().ToString('N')
+    $repoDir = Join-Path $outDir $repoName
+    $store = Get-RepositoryStoreState
+    New-Item -ItemType Directory -Path $repoDir | Out-Null
+    try {
+        Register-PSResourceRepository -Name $repoName -Uri $repoDir -Trusted
+        Write-Host "> Publish-PSResource -Path $ModuleOut -Repository $repoName" -ForegroundColor DarkGray
+        Publish-PSResource -Path $ModuleOut -Repository $repoName
+        $built = @(Get-ChildItem -LiteralPath $repoDir -Filter 'DockerHubPat.*.nupkg')
+        if ($built.Count -ne 1) { throw "Publish-PSResource left $($built.Count) DockerHubPat packages in '$repoDir', expected one." }
+        # A prerelease tag would follow the version, so only the start of the name is certain.
+        if (-not $built[0].Name.StartsWith("DockerHubPat.$Version", [StringComparison]::OrdinalIgnoreCase)) {
+            throw "Publish-PSResource named the package '$($built[0].Name)', which does not carry the manifest's version $Version."
+        }
+        $nupkg = Join-Path $outDir $built[0].Name
+        Move-Item -LiteralPath $built[0].FullName -Destination $nupkg -Force
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repoName -ErrorAction SilentlyContinue
+        Restore-RepositoryStoreState $store
+        Remove-Item -LiteralPath $repoDir -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    Write-Host "Package: $nupkg" -ForegroundColor Green
+}
+
+function Invoke-BenchTask {
+    Invoke-BuildTask
+    $bench = @{
+        ModulePath         = Join-Path $ModuleOut 'DockerHubPat.psd1'
+        EmulatorDll        = $EmulatorDll
+        OutputDirectory    = Join-Path $Root 'out/bench'
+        LatencyMs          = $LatencyMs
+        TokenCount         = $TokenCount
+        RemoveCount        = $RemoveCount
+        RateLimitPerMinute = $RateLimitPerMinute
+    }
+    # Run in this process: the bench starts a fresh pwsh for every measurement, so no module is loaded here.
+    & (Join-Path $Root 'bench/Invoke-Bench.ps1') @bench
+    # Set by the bench's own exit, which says whether the check after the runs found the work done.
+    if ($LASTEXITCODE -ne 0) { exit 1 }
+}
+
 switch ($Task) {
     'build' { Invoke-BuildTask }
     'test' { Invoke-TestTask }
     'demo' { Invoke-DemoTask }
+    'package' { Invoke-PackageTask }
+    'bench' { Invoke-BenchTask }
 }
