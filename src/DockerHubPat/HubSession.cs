@@ -18,14 +18,29 @@ namespace DockerHubPat
         private static HubSession? _current;
 
         /// <summary>Sign in again this long before the JWT's `exp`, so no request races the expiry.</summary>
-        private static readonly TimeSpan RenewMargin = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan MaxRenewMargin = TimeSpan.FromSeconds(60);
 
         private readonly SecureString? _password;
         private readonly Func<string?>? _oneTimeCode;
         private readonly SemaphoreSlim _renewing = new SemaphoreSlim(1, 1);
         private readonly ConcurrentDictionary<Guid, string> _labels = new ConcurrentDictionary<Guid, string>();
         private volatile string _bearer;
-        private DateTimeOffset? _expires;
+        // Replaced as a whole (one reference), so concurrent readers never see half an update.
+        private volatile Expiry _expiry = Expiry.Unknown;
+
+        private sealed class Expiry
+        {
+            public static readonly Expiry Unknown = new Expiry(null, TimeSpan.Zero);
+
+            public Expiry(DateTimeOffset? at, TimeSpan renewMargin)
+            {
+                At = at;
+                RenewAt = at - renewMargin;
+            }
+
+            public DateTimeOffset? At { get; }
+            public DateTimeOffset? RenewAt { get; }
+        }
 
         /// <param name="password">Kept to sign in again when the JWT expires; null when that needs a human.</param>
         /// <param name="oneTimeCode">Computes a 2FA code without a human (a TOTP seed); null when there is none.</param>
@@ -36,9 +51,9 @@ namespace DockerHubPat
             Client = client;
             _password = password;
             _oneTimeCode = oneTimeCode;
-            _bearer = jwt;
-            _expires = Jwt.ReadExpiry(jwt);
             SignedInAt = DateTime.Now;
+            _bearer = jwt;
+            SetExpiry(jwt);
         }
 
         /// <summary>The Docker Hub account.</summary>
@@ -48,7 +63,7 @@ namespace DockerHubPat
         public Uri HubUri { get; }
 
         /// <summary>When Hub's session token stops working, in local time (null when Hub did not say).</summary>
-        public DateTime? ExpiresAt => _expires?.LocalDateTime;
+        public DateTime? ExpiresAt => _expiry.At?.LocalDateTime;
 
         /// <summary>When Connect-HubAccount signed in, in local time.</summary>
         public DateTime SignedInAt { get; }
@@ -74,8 +89,7 @@ namespace DockerHubPat
         internal async Task<string> BearerAsync(CancellationToken cancel)
         {
             var bearer = _bearer;
-            var expires = _expires;
-            if (RenewsItself && expires is DateTimeOffset e && e - DateTimeOffset.UtcNow < RenewMargin)
+            if (RenewsItself && _expiry.RenewAt is DateTimeOffset renewAt && DateTimeOffset.UtcNow >= renewAt)
             {
                 await RenewAsync(bearer, cancel).ConfigureAwait(false);
             }
@@ -117,7 +131,7 @@ namespace DockerHubPat
                     jwt = await Client.SignInTwoFactorAsync(answer.TwoFactorToken!, code!, cancel).ConfigureAwait(false);
                 }
 
-                _expires = Jwt.ReadExpiry(jwt);
+                SetExpiry(jwt);
                 _bearer = jwt;
                 return true;
             }
@@ -133,6 +147,15 @@ namespace DockerHubPat
 
         /// <summary>The last full listing made for tab completion; dropped whenever a token changes.</summary>
         internal (DateTime At, IReadOnlyList<HubAccessToken> Tokens)? CompletionCache { get; set; }
+
+        // A minute early for Hub's long sessions, but never so early that a short session would
+        // sign in again before every request.
+        private void SetExpiry(string jwt)
+        {
+            var at = Jwt.ReadExpiry(jwt);
+            var lifetime = (at ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow;
+            _expiry = new Expiry(at, TimeSpan.FromTicks(Math.Min(MaxRenewMargin.Ticks, Math.Max(0, lifetime.Ticks / 4))));
+        }
 
         // Labels seen in Hub's answers, so a confirmation prompt can name a token piped in by id
         // without another request.

@@ -40,10 +40,12 @@ namespace DockerHubPat.Hub
 
         private readonly IFlurlClient _http;
 
-        // Creates go on connections that are never reused. .NET re-sends a request by itself when a
-        // reused connection dies before the answer starts; for a create whose answer was lost after
-        // Hub made the token, that would make a second token and lose the first one's secret.
-        private readonly IFlurlClient _createHttp;
+        // Creates and deletes go on connections that are never reused. .NET re-sends a request by
+        // itself when a reused connection dies before the answer starts, without telling us. For a
+        // create whose answer was lost after Hub made the token, that makes a second token and loses
+        // the first one's secret; for a delete it turns "already removed by the lost attempt" into a
+        // false "not found". A fresh connection costs a handshake; these two need the truth.
+        private readonly IFlurlClient _freshHttp;
         private readonly RateGate _gate = new RateGate();
 
         public HubClient(Uri hubUri, RetryPolicy? policy = null)
@@ -60,7 +62,7 @@ namespace DockerHubPat.Hub
                 .WithHeader("Accept", "application/json")
                 .WithTimeout(Policy.Timeout)
                 .AllowAnyHttpStatus();
-            _createHttp = new FlurlClient()
+            _freshHttp = new FlurlClient()
                 .WithHeader("User-Agent", UserAgent)
                 .WithHeader("Accept", "application/json")
                 .WithHeader("Connection", "close")
@@ -75,7 +77,7 @@ namespace DockerHubPat.Hub
         public void Dispose()
         {
             _http.Dispose();
-            _createHttp.Dispose();
+            _freshHttp.Dispose();
         }
 
         public async Task<SignInAnswer> SignInAsync(string username, string password, CancellationToken cancel)
@@ -151,7 +153,14 @@ namespace DockerHubPat.Hub
             {
                 var answer = await SendAsync(HttpMethod.Post, Route("v2", "access-tokens"), session, body, what, cancel).ConfigureAwait(false);
                 session.CompletionCache = null;
-                return Map(session, Expect<AccessTokenJson>(answer, 201, what));
+                try
+                {
+                    return Map(session, Expect<AccessTokenJson>(answer, 201, what));
+                }
+                catch (HubException unreadable) when (unreadable.Failure == HubFailure.InvalidResponse && answer.Status == 201)
+                {
+                    throw new HubException(HubFailure.OutcomeUnknown, unreadable.Message, 201);
+                }
             }
             catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown)
             {
@@ -378,7 +387,8 @@ namespace DockerHubPat.Hub
 
         private async Task<Answer> SendOnceAsync(HttpMethod method, Url url, string? bearer, object? body, string what, CancellationToken cancel)
         {
-            var request = (method == HttpMethod.Post && bearer != null ? _createHttp : _http).Request(url);
+            var fresh = bearer != null && (method == HttpMethod.Post || method == HttpMethod.Delete);
+            var request = (fresh ? _freshHttp : _http).Request(url);
             if (bearer != null)
             {
                 request = request.WithOAuthBearerToken(bearer);
@@ -395,18 +405,22 @@ namespace DockerHubPat.Hub
             catch (FlurlHttpTimeoutException ex)
             {
                 throw new HubException(HubFailure.Unavailable,
-                    $"Docker Hub at {HubUri.Host} did not answer within {Policy.Timeout.TotalSeconds:0} s (trying to {what}).", null, null, ex);
+                    $"Docker Hub at {HubUri.Host} did not answer within {Policy.Timeout.TotalSeconds:0} s (trying to {what}).", null, null, WithoutRequest(ex));
             }
             catch (FlurlHttpException ex) when (!cancel.IsCancellationRequested)
             {
                 throw new HubException(HubFailure.Unavailable,
-                    $"Could not reach Docker Hub at {HubUri.Host} to {what}: {Innermost(ex).Message}", null, null, ex);
+                    $"Could not reach Docker Hub at {HubUri.Host} to {what}: {Innermost(ex).Message}", null, null, WithoutRequest(ex));
             }
             catch (FlurlHttpException) when (cancel.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancel);
             }
         }
+
+        // Flurl's exception carries the whole call: the sign-in body with the password and the
+        // Authorization header with the session token. Only the transport's own error is kept.
+        private static Exception? WithoutRequest(FlurlHttpException ex) => ex.InnerException is null ? null : Innermost(ex.InnerException);
 
         private static Exception Innermost(Exception ex)
         {
@@ -428,11 +442,26 @@ namespace DockerHubPat.Hub
             return Deserialize<T>(answer, what);
         }
 
+        // The body of a successful answer may hold a session token or a token secret, so it is
+        // described, never quoted.
         private static T Deserialize<T>(Answer answer, string what) where T : class =>
             TryDeserialize<T>(answer.Body)
             ?? throw new HubException(HubFailure.InvalidResponse,
-                $"Docker Hub answered {answer.Status} to {what}, but the answer is not the JSON the Hub API describes: {HubErrorBody.Parse(answer.Body).Text ?? "(empty)"}",
+                $"Docker Hub answered {answer.Status} to {what}, but the answer is not the JSON the Hub API describes ({Shape(answer.Body)}).",
                 answer.Status);
+
+        private static string Shape(string body)
+        {
+            var trimmed = body.TrimStart();
+            if (trimmed.Length == 0)
+            {
+                return "it is empty";
+            }
+
+            return trimmed.StartsWith("<", StringComparison.Ordinal) ? $"an HTML page of {body.Length} characters"
+                : trimmed.StartsWith("{", StringComparison.Ordinal) || trimmed.StartsWith("[", StringComparison.Ordinal) ? $"{body.Length} characters of incomplete JSON"
+                : $"{body.Length} characters of text";
+        }
 
         private static T? TryDeserialize<T>(string body) where T : class
         {
