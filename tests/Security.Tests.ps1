@@ -320,6 +320,8 @@ Describe 'Error records carry no secret in their object graph' {
         Invoke-Emulator -Method Post -Path '/_emulator/settings' -Body @{ jwt_lifetime_seconds = 3 } | Out-Null
         Connect-HubAccount -Credential $script:Account.Credential -HubUri $script:Hub -MaximumRetryCount 0
         Invoke-Emulator -Method Post -Path '/_emulator/faults' -Body @{ method = 'POST'; path = '/v2/users/login'; kind = 'drop_before' } | Out-Null
+        # Past the session's expiry, so the next request must sign in again.
+        Start-Sleep -Seconds 4
 
         $record = @(Get-HubAccessToken 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })[0]
 

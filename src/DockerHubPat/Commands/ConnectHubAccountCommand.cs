@@ -1,5 +1,6 @@
 using System;
 using System.Collections.ObjectModel;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
@@ -171,13 +172,9 @@ namespace DockerHubPat.Commands
                 return new PSCredential(user, SecureText.From(fromEnvironment!));
             }
 
-            // Prompt (not PromptForCredential) refuses a non-interactive host before it prints anything.
-            var field = new FieldDescription("Credential") { Label = "Credential" };
-            field.SetParameterType(typeof(PSCredential));
-            var answers = Ask(() => Host.UI.Prompt("Docker Hub sign-in",
-                "Enter the Docker Hub user name and account password (not an access token).",
-                new Collection<FieldDescription> { field }));
-            if (answers != null && answers.TryGetValue("Credential", out var answer) && answer?.BaseObject is PSCredential asked)
+            var asked = Ask(() => Host.UI.PromptForCredential("Docker Hub sign-in",
+                "Enter the Docker Hub user name and account password (not an access token).", user ?? "", ""));
+            if (asked != null)
             {
                 return asked;
             }
@@ -270,6 +267,13 @@ namespace DockerHubPat.Commands
         }
 
         // Read like a password so the code is neither echoed nor written to a transcript.
+        // pwsh accepts any prefix of -NonInteractive down to -noni, with - or /.
+        private static bool IsNonInteractiveSwitch(string argument)
+        {
+            var name = argument.TrimStart('-', '/').ToLowerInvariant();
+            return name.Length >= 4 && "noninteractive".StartsWith(name, StringComparison.Ordinal);
+        }
+
         private string? AskForCode(string username)
         {
             var field = new FieldDescription("Code") { Label = "Code" };
@@ -283,8 +287,15 @@ namespace DockerHubPat.Commands
         }
 
         // A host that cannot prompt (-NonInteractive, a runbook host) throws; that means "no answer".
-        private static T? Ask<T>(Func<T> prompt) where T : class
+        // The console host prints a credential prompt's caption before it throws, so in a console
+        // started with -NonInteractive the prompt is not even begun.
+        private T? Ask<T>(Func<T> prompt) where T : class
         {
+            if (Host.Name == "ConsoleHost" && Environment.GetCommandLineArgs().Skip(1).Any(IsNonInteractiveSwitch))
+            {
+                return null;
+            }
+
             try
             {
                 return prompt();

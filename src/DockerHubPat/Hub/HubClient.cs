@@ -40,11 +40,11 @@ namespace DockerHubPat.Hub
 
         private readonly IFlurlClient _http;
 
-        // Creates and deletes go on connections that are never reused. .NET re-sends a request by
-        // itself when a reused connection dies before the answer starts, without telling us. For a
-        // create whose answer was lost after Hub made the token, that makes a second token and loses
-        // the first one's secret; for a delete it turns "already removed by the lost attempt" into a
-        // false "not found". A fresh connection costs a handshake; these two need the truth.
+        // .NET re-sends a request by itself, without telling us, when the connection closes before
+        // the answer starts, unless the request had a body. For a create whose answer was lost after
+        // Hub made the token, that would make a second token and lose the first one's secret, so
+        // creates also go on connections that are never reused. A delete gets an empty body (see
+        // SendOnceAsync) so its retry is ours and "already removed" is not mistaken for "not found".
         private readonly IFlurlClient _freshHttp;
         private readonly RateGate _gate = new RateGate();
 
@@ -387,7 +387,7 @@ namespace DockerHubPat.Hub
 
         private async Task<Answer> SendOnceAsync(HttpMethod method, Url url, string? bearer, object? body, string what, CancellationToken cancel)
         {
-            var fresh = bearer != null && (method == HttpMethod.Post || method == HttpMethod.Delete);
+            var fresh = bearer != null && method == HttpMethod.Post;
             var request = (fresh ? _freshHttp : _http).Request(url);
             if (bearer != null)
             {
@@ -396,8 +396,9 @@ namespace DockerHubPat.Hub
 
             try
             {
+                var noBody = method == HttpMethod.Delete ? new ByteArrayContent(new byte[0]) : null;
                 using var response = body is null
-                    ? await request.SendAsync(method, null, HttpCompletionOption.ResponseContentRead, cancel).ConfigureAwait(false)
+                    ? await request.SendAsync(method, noBody, HttpCompletionOption.ResponseContentRead, cancel).ConfigureAwait(false)
                     : await request.SendJsonAsync(method, body, HttpCompletionOption.ResponseContentRead, cancel).ConfigureAwait(false);
                 var text = await response.GetStringAsync().ConfigureAwait(false);
                 return new Answer(response.StatusCode, text ?? "", response.Headers);
