@@ -50,6 +50,8 @@ BeforeAll {
         $psi.Environment.Remove('DOCKERHUBPAT_TEST_MODULE') | Out-Null
         foreach ($key in $Environment.Keys) { $psi.Environment[$key] = [string]$Environment[$key] }
         $psi.UseShellExecute = $false
+        # PSResourceGet writes some per-user files relative to the working directory; keep them in the child's home.
+        $psi.WorkingDirectory = $childHome
         $psi.RedirectStandardInput = $true
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
