@@ -11,39 +11,6 @@ BeforeAll {
 
     $script:Hub = $env:DOCKERHUBPAT_TEST_HUB.TrimEnd('/')
 
-    function Connect-TestAccount {
-        param([Parameter(Mandatory)] $Account)
-        Connect-HubAccount -Credential $Account.Credential -HubUri $script:Hub
-    }
-
-    function Get-TerminatingError {
-        # The error record of a command that must stop; fails the test if it completes instead.
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
-    }
-
-    function Split-Result {
-        # Separates what a command wrote to the output and error streams (run it with -ErrorAction Continue 2>&1).
-        param([object[]] $Items)
-        [pscustomobject]@{
-            Output = @($Items | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($Items | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
-    function Get-HostText {
-        # What an action wrote to the host (WhatIf messages, Out-Host, verbose), via a transcript.
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        $path = Join-Path ([IO.Path]::GetTempPath()) ('dhp-host-' + [guid]::NewGuid().ToString('N') + '.txt')
-        Start-Transcript -LiteralPath $path -UseMinimalHeader | Out-Null
-        try { & $Action | Out-Null }
-        finally { Stop-Transcript | Out-Null }
-        try { Get-Content -Raw -LiteralPath $path }
-        finally { Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue }
-    }
-
     function Get-WhatIfLine {
         param([string] $Text)
         @($Text -split '\r?\n' | Where-Object { $_ -like 'What if:*' })

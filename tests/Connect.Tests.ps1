@@ -13,20 +13,6 @@ BeforeAll {
     # The emulator's fixed TOTP seed for carol, reused for our own TOTP account.
     $script:TotpSeed = 'JBSWY3DPEHPK3PXP'
 
-    function Connect-TestAccount {
-        # Signs in to the emulator as a test account; extra parameters go to Connect-HubAccount.
-        param([Parameter(Mandatory)] $Account, [hashtable] $With = @{})
-        Connect-HubAccount -Credential $Account.Credential -HubUri $script:Hub @With
-    }
-
-    function Get-TerminatingError {
-        # The error record of a command that must stop; fails the test if it completes instead.
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
-    }
-
     function Get-SessionJwt {
         # The JWT the session holds. It is internal on purpose; reflection finds it (whatever the
         # member is called) so the test can compare everything the session does expose against it.

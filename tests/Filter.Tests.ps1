@@ -16,13 +16,6 @@ BeforeAll {
         [DateTime]::UtcNow.AddDays($Days).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [Globalization.CultureInfo]::InvariantCulture)
     }
 
-    function Get-TerminatingError {
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
-    }
-
     function Get-ListRequest {
         @(Get-HubRequestLog -Path '/v2/access-tokens' | Where-Object method -EQ 'GET')
     }

@@ -23,26 +23,6 @@ BeforeAll {
         $account
     }
 
-    function Split-Result {
-        # Separates what a command wrote to the output and error streams (run it with -ErrorAction Continue 2>&1).
-        param([object[]] $Items)
-        [pscustomobject]@{
-            Output = @($Items | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] })
-            Errors = @($Items | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-        }
-    }
-
-    function Get-HostText {
-        # What an action wrote to the host (WhatIf messages go there), via a transcript.
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        $path = Join-Path ([IO.Path]::GetTempPath()) ('dhp-host-' + [guid]::NewGuid().ToString('N') + '.txt')
-        Start-Transcript -LiteralPath $path -UseMinimalHeader | Out-Null
-        try { & $Action | Out-Null }
-        finally { Stop-Transcript | Out-Null }
-        try { Get-Content -Raw -LiteralPath $path }
-        finally { Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue }
-    }
-
     function Get-ServerLabel {
         param([Parameter(Mandatory)] $Account)
         @(Get-ServerToken -Username $Account.Username | ForEach-Object token_label | Sort-Object)

@@ -39,11 +39,6 @@ BeforeAll {
         Invoke-Emulator -Method Post -Path '/_emulator/settings' -Body $script:DefaultSettings | Out-Null
     }
 
-    function Connect-TestAccount {
-        param([Parameter(Mandatory)] $Account, [hashtable] $With = @{})
-        Connect-HubAccount -Credential $Account.Credential -HubUri $script:Hub @With
-    }
-
     function New-ServerToken {
         param([Parameter(Mandatory)] $Account, [int] $Count = 1, [string] $Prefix = ('t' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '-'))
         @(Add-TestToken -Username $Account.Username -Count $Count -LabelPrefix $Prefix)
@@ -52,13 +47,6 @@ BeforeAll {
     function Get-Login {
         # Password sign-ins (first step), as the emulator logged them.
         @(Get-HubRequestLog -Path '/v2/users/login' | Where-Object method -EQ 'POST')
-    }
-
-    function Get-TerminatingError {
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
     }
 
     function Wait-JwtExpiry {

@@ -65,13 +65,6 @@ BeforeAll {
         }
     }
 
-    function Get-TerminatingError {
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
-    }
-
     function Invoke-InRunspace {
         # Runs a script in a new runspace of this process (the session is process-wide), so the
         # progress records the module writes can be read from Streams.Progress.

@@ -30,13 +30,6 @@ BeforeAll {
         $env:DOCKER_HUB_PASSWORD = $null
     }
 
-    function Get-TerminatingError {
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
-    }
-
     function ConvertTo-Secure([string] $Text) {
         # An empty SecureString cannot come from ConvertTo-SecureString, so build it by hand.
         $secure = [securestring]::new()

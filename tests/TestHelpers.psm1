@@ -445,5 +445,41 @@ catch {
 } | Export-Clixml -LiteralPath $ResultPath -Depth 5
 '@
 
+function Connect-TestAccount {
+    # Signs in to the emulator as a test account; extra parameters go to Connect-HubAccount.
+    param([Parameter(Mandatory)] $Account, [hashtable] $With = @{}, [string] $HubUri)
+    Connect-HubAccount -Credential $Account.Credential -HubUri (Get-TestHubUri $HubUri) @With
+}
+
+function Get-TerminatingError {
+    # The error record of a command that must stop; fails the test if it completes instead.
+    param([Parameter(Mandatory)][scriptblock] $Action)
+    try { & $Action | Out-Null }
+    catch { return $_ }
+    throw 'Expected a terminating error, but the command completed.'
+}
+
+function Split-Result {
+    # Separates what a command wrote to the output, error and warning streams (run it with 2>&1 3>&1).
+    param([object[]] $Items)
+    [pscustomobject]@{
+        Output   = @($Items | Where-Object { $_ -isnot [Management.Automation.ErrorRecord] -and $_ -isnot [Management.Automation.WarningRecord] })
+        Errors   = @($Items | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        Warnings = @($Items | Where-Object { $_ -is [Management.Automation.WarningRecord] })
+    }
+}
+
+function Get-HostText {
+    # What an action wrote to the host (WhatIf messages, Out-Host, verbose), via a transcript.
+    param([Parameter(Mandatory)][scriptblock] $Action)
+    $path = Join-Path ([IO.Path]::GetTempPath()) ('dhp-host-' + [guid]::NewGuid().ToString('N') + '.txt')
+    Start-Transcript -LiteralPath $path -UseMinimalHeader | Out-Null
+    try { & $Action | Out-Null }
+    finally { Stop-Transcript | Out-Null }
+    try { Get-Content -Raw -LiteralPath $path }
+    finally { Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue }
+}
+
 Export-ModuleMember -Function Get-PwshInvocation, Start-HubEmulator, Stop-HubEmulator, Invoke-Emulator,
-    New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog, Clear-HubRequestLog, Invoke-InFreshPwsh
+    New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog, Clear-HubRequestLog, Invoke-InFreshPwsh,
+    Connect-TestAccount, Get-TerminatingError, Split-Result, Get-HostText

@@ -20,32 +20,6 @@ BeforeAll {
     # The emulator's fixed TOTP seed for carol, reused for our own TOTP account.
     $script:TotpSeed = 'JBSWY3DPEHPK3PXP'
 
-    function Connect-TestAccount {
-        param([Parameter(Mandatory)] $Account)
-        Connect-HubAccount -Credential $Account.Credential -HubUri $script:Hub
-    }
-
-    function Get-TerminatingError {
-        # The error record of a command that must stop; fails the test if it completes instead.
-        param([Parameter(Mandatory)][scriptblock] $Action)
-        try { & $Action | Out-Null }
-        catch { return $_ }
-        throw 'Expected a terminating error, but the command completed.'
-    }
-
-    function Split-Result {
-        # Separates what a command wrote to the output, error and warning streams (run it with 2>&1 3>&1).
-        param([object[]] $Items)
-        [pscustomobject]@{
-            Output   = @($Items | Where-Object { $_ -is [DockerHubPat.HubAccessToken] })
-            Errors   = @($Items | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
-            Warnings = @($Items | Where-Object { $_ -is [Management.Automation.WarningRecord] })
-            Other    = @($Items | Where-Object {
-                    $_ -isnot [DockerHubPat.HubAccessToken] -and $_ -isnot [Management.Automation.ErrorRecord] -and
-                    $_ -isnot [Management.Automation.WarningRecord] })
-        }
-    }
-
     function ConvertFrom-SecretString {
         param([Parameter(Mandatory)][securestring] $Secret)
         [pscredential]::new('x', $Secret).GetNetworkCredential().Password
