@@ -57,18 +57,16 @@ namespace DockerHubPat.Hub
             // otherwise, which would quietly cap -ThrottleLimit at 2. Later .NET ignores this.
             var point = System.Net.ServicePointManager.FindServicePoint(hubUri);
             point.ConnectionLimit = Math.Max(point.ConnectionLimit, 32);
-            _http = new FlurlClient()
-                .WithHeader("User-Agent", UserAgent)
-                .WithHeader("Accept", "application/json")
-                .WithTimeout(Policy.Timeout)
-                .AllowAnyHttpStatus();
-            _freshHttp = new FlurlClient()
-                .WithHeader("User-Agent", UserAgent)
-                .WithHeader("Accept", "application/json")
-                .WithHeader("Connection", "close")
-                .WithTimeout(Policy.Timeout)
-                .AllowAnyHttpStatus();
+            _http = NewHttp();
+            _freshHttp = NewHttp().WithHeader("Connection", "close");
         }
+
+        // Errors are read from the status and body here, so Flurl must not throw on them.
+        private IFlurlClient NewHttp() => new FlurlClient()
+            .WithHeader("User-Agent", UserAgent)
+            .WithHeader("Accept", "application/json")
+            .WithTimeout(Policy.Timeout)
+            .AllowAnyHttpStatus();
 
         public RetryPolicy Policy { get; }
 
