@@ -49,7 +49,9 @@ Show-Step 'Load the module from the build output' {
 
 Show-Step 'Sign in as bob, whose account has two-factor authentication' {
     $password = ConvertTo-SecureString 'bob-password-1' -AsPlainText -Force
-    Connect-HubAccount -Credential (New-Object PSCredential 'bob', $password) -OneTimePassword 123456 -HubUri $HubUri -PassThru
+    # The code bob's authenticator app shows right now (the emulator computes it from bob's seed).
+    $code = (Invoke-RestMethod "$($HubUri.TrimEnd('/'))/_emulator/accounts/bob/totp").code
+    Connect-HubAccount -Credential (New-Object PSCredential 'bob', $password) -OneTimePassword $code -HubUri $HubUri -PassThru
 }
 
 Show-Step 'Create three tokens; only now does the Hub return a secret, and the demo never shows it' {

@@ -214,7 +214,10 @@ internal sealed class HubState
     private void AddDefaultAccounts()
     {
         UpsertAccount(new AccountSpec("alice", "alice-password-1", null, null), StableUuid("alice"));
-        UpsertAccount(new AccountSpec("bob", "bob-password-1", "123456", null), StableUuid("bob"));
+        // Like Hub, the default 2FA accounts take real TOTP codes; a fixed code is only for accounts
+        // a test creates with "otp_code".
+        Base32.TryDecode("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", out byte[] bobKey);
+        UpsertAccount(new AccountSpec("bob", "bob-password-1", null, bobKey), StableUuid("bob"));
         Base32.TryDecode("JBSWY3DPEHPK3PXP", out byte[] carolKey);
         UpsertAccount(new AccountSpec("carol", "carol-password-1", null, carolKey), StableUuid("carol"));
     }
