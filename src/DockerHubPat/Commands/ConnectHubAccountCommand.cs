@@ -91,12 +91,6 @@ namespace DockerHubPat.Commands
             }
 
             var password = credential.GetNetworkCredential().Password;
-            if (password.StartsWith(PatPrefix, StringComparison.Ordinal))
-            {
-                WriteWarning("The password looks like a personal access token. Docker Hub refuses token management " +
-                    "to sessions signed in with a token (403), so New-/Get-/Rename-/Enable-/Disable-/Remove-HubAccessToken " +
-                    "will fail. Sign in with the account password (and -OneTimePassword when 2FA is on) instead.");
-            }
 
             var client = new HubClient(hubUri, new RetryPolicy
             {
@@ -106,6 +100,14 @@ namespace DockerHubPat.Commands
             });
             WriteVerbose($"Signing in to {hubUri.Host} as {username}.");
             var jwt = SignIn(client, username, password, totp, out var usedTwoFactor);
+
+            // Hub marks a session made from a token in its JWT; the prefix catches it even where it does not.
+            if (password.StartsWith(PatPrefix, StringComparison.Ordinal) || Jwt.IsFromAccessToken(jwt))
+            {
+                WriteWarning("This session was signed in with a personal access token, not the account password. Docker Hub refuses " +
+                    "token management to such sessions (403), so New-/Get-/Rename-/Enable-/Disable-/Remove-HubAccessToken " +
+                    "will fail. Sign in with the account password (and -OneTimePassword when 2FA is on) instead.");
+            }
 
             // The password is kept (as a SecureString) only when signing in again needs no human:
             // a code typed once cannot be typed again by a runbook, a TOTP seed can make a new one.
