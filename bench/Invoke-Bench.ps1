@@ -35,41 +35,6 @@ $PageSize = 100
 $KeepCount = 10
 $RemoveLabel = 'bench-*'
 
-function Invoke-Child {
-    # One fresh pwsh; its wall time is only used for the import row, the others time themselves.
-    param([string[]] $Arguments, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 300)
-    $pwsh = Get-PwshInvocation
-    $psi = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-    foreach ($a in @($pwsh.Arguments) + $Arguments) { $psi.ArgumentList.Add($a) }
-    foreach ($key in $Environment.Keys) { $psi.Environment[$key] = [string]$Environment[$key] }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $watch = [Diagnostics.Stopwatch]::StartNew()
-    $process = [Diagnostics.Process]::Start($psi)
-    try {
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
-            $process.Kill($true)
-            throw "pwsh $($Arguments -join ' ') did not finish within $TimeoutSeconds s."
-        }
-        $process.WaitForExit()
-        $watch.Stop()
-        [pscustomobject]@{
-            ExitCode = $process.ExitCode
-            Seconds  = $watch.Elapsed.TotalSeconds
-            StdOut   = $stdout.Result
-            StdErr   = $stderr.Result
-        }
-    }
-    finally {
-        $process.Dispose()
-    }
-}
-
 function Get-LoadAverage {
     # Other work on the machine skews every timing; Linux says how much there was, elsewhere this is null.
     if (Test-Path -LiteralPath '/proc/loadavg') { [double]((Get-Content -LiteralPath '/proc/loadavg' -Raw) -split ' ')[0] }
@@ -86,15 +51,15 @@ function Measure-Import {
     $import = @('-NoProfile', '-c', "Import-Module '$($ModulePath.Replace("'", "''"))'")
     # The first start after a build reads everything from disk; both sides get one such start, untimed.
     foreach ($warmUp in $bare, $import) {
-        $run = Invoke-Child $warmUp
+        $run = Invoke-PwshProcess $warmUp -TimeoutSeconds 300
         if ($run.ExitCode -ne 0) { throw "pwsh $($warmUp -join ' ') failed ($($run.ExitCode)): $($run.StdErr)" }
     }
     $bareTimes = [Collections.Generic.List[double]]::new()
     $importTimes = [Collections.Generic.List[double]]::new()
     # Interleaved, so a machine that gets busier or quieter during the runs affects both alike.
     for ($i = 0; $i -lt $ImportRuns; $i++) {
-        $bareTimes.Add((Invoke-Child $bare).Seconds)
-        $run = Invoke-Child $import
+        $bareTimes.Add((Invoke-PwshProcess $bare -TimeoutSeconds 300).Seconds)
+        $run = Invoke-PwshProcess $import -TimeoutSeconds 300
         if ($run.ExitCode -ne 0) { throw "Import-Module failed ($($run.ExitCode)): $($run.StdErr)" }
         $importTimes.Add($run.Seconds)
     }
@@ -144,7 +109,7 @@ function Invoke-Work {
         @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Baseline.ps1')) + $common
     }
     Clear-HubRequestLog -HubUri $Hub
-    $run = Invoke-Child $arguments -Environment @{ $PasswordVariable = $Account.Password } -TimeoutSeconds $TimeoutSeconds
+    $run = Invoke-PwshProcess $arguments -Environment @{ $PasswordVariable = $Account.Password } -TimeoutSeconds $TimeoutSeconds
     $log = @(Get-HubRequestLog -HubUri $Hub)
 
     $line = @($run.StdOut -split "`r?`n" | Where-Object { $_.StartsWith('{') }) | Select-Object -Last 1

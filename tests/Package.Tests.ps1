@@ -34,9 +34,6 @@ BeforeAll {
         $scriptPath = Join-Path $TestDrive "$Name.ps1"
         Set-Content -LiteralPath $scriptPath -Value $Script -Encoding utf8
 
-        $pwsh = Get-PwshInvocation
-        $psi = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-        foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', $scriptPath)) { $psi.ArgumentList.Add($a) }
         # HOME and the XDG folders decide where PowerShell and PSResourceGet keep per-user state on
         # Linux and macOS; the Windows ones are set too so a Windows run is no less isolated for them.
         $state = @{
@@ -44,35 +41,16 @@ BeforeAll {
             XDG_DATA_HOME = Join-Path $childHome 'data'; XDG_CONFIG_HOME = Join-Path $childHome 'config'
             XDG_CACHE_HOME = Join-Path $childHome 'cache'
             LOCALAPPDATA = Join-Path $childHome 'localappdata'; APPDATA = Join-Path $childHome 'appdata'
+            # The child must find the module only where the package put it.
+            DOCKERHUBPAT_TEST_MODULE = $null
         }
-        foreach ($key in $state.Keys) { $psi.Environment[$key] = $state[$key] }
-        # The child must find the module only where the package put it.
-        $psi.Environment.Remove('DOCKERHUBPAT_TEST_MODULE') | Out-Null
-        foreach ($key in $Environment.Keys) { $psi.Environment[$key] = [string]$Environment[$key] }
-        $psi.UseShellExecute = $false
+        foreach ($key in $Environment.Keys) { $state[$key] = $Environment[$key] }
         # PSResourceGet writes some per-user files relative to the working directory; keep them in the child's home.
-        $psi.WorkingDirectory = $childHome
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-
-        $process = [Diagnostics.Process]::Start($psi)
-        try {
-            $process.StandardInput.Close()
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEndAsync()
-            if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
-                $process.Kill($true)
-                throw "'$Name' did not finish within $TimeoutSeconds s.`n$($stdout.Result)`n$($stderr.Result)"
-            }
-            $process.WaitForExit()
-            # Escape codes would end up in failure messages, and Pester's XML report cannot hold them.
-            $clean = { param($text) $text -replace '\x1b\[[0-9;]*[A-Za-z]', '' -replace '[\x00-\x08\x0b\x0c\x0e-\x1f]', '' }
-            [pscustomobject]@{ ExitCode = $process.ExitCode; StdOut = & $clean $stdout.Result; StdErr = & $clean $stderr.Result }
-        }
-        finally {
-            $process.Dispose()
-        }
+        $run = Invoke-PwshProcess -Arguments '-NoProfile', '-NonInteractive', '-File', $scriptPath `
+            -Environment $state -WorkingDirectory $childHome -TimeoutSeconds $TimeoutSeconds
+        # Escape codes would end up in failure messages, and Pester's XML report cannot hold them.
+        $clean = { param($text) $text -replace '\x1b\[[0-9;]*[A-Za-z]', '' -replace '[\x00-\x08\x0b\x0c\x0e-\x1f]', '' }
+        [pscustomobject]@{ ExitCode = $run.ExitCode; StdOut = & $clean $run.StdOut; StdErr = & $clean $run.StdErr }
     }
 
     # Both children register the same folder under a name of their own, and unregister it again:

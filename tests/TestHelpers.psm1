@@ -322,6 +322,57 @@ function Clear-HubRequestLog {
     Invoke-Emulator -Method Delete -Path '/_emulator/requests' -HubUri $HubUri | Out-Null
 }
 
+function Invoke-PwshProcess {
+    <#
+    .SYNOPSIS
+    Runs a new PowerShell (the same one as this) with stdin closed and waits for it.
+    .PARAMETER Environment
+    Variables to set in the child; a $null value removes the variable.
+    .OUTPUTS
+    ExitCode, Seconds (wall time), StdOut, StdErr.
+    #>
+    param(
+        [Parameter(Mandatory)][string[]] $Arguments,
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory,
+        [int] $TimeoutSeconds = 120
+    )
+    $pwsh = Get-PwshInvocation
+    $psi = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
+    foreach ($a in @($pwsh.Arguments) + $Arguments) { $psi.ArgumentList.Add($a) }
+    foreach ($key in $Environment.Keys) {
+        if ($null -eq $Environment[$key]) { $psi.Environment.Remove($key) | Out-Null }
+        else { $psi.Environment[$key] = [string]$Environment[$key] }
+    }
+    if ($WorkingDirectory) { $psi.WorkingDirectory = $WorkingDirectory }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $process = [Diagnostics.Process]::Start($psi)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "pwsh $($Arguments -join ' ') did not finish within $TimeoutSeconds s. Output so far:`n$($stdout.Result)`n$($stderr.Result)"
+        }
+        $process.WaitForExit()
+        $watch.Stop()
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            Seconds  = $watch.Elapsed.TotalSeconds
+            StdOut   = $stdout.Result
+            StdErr   = $stderr.Result
+        }
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
 function Invoke-InFreshPwsh {
     <#
     .SYNOPSIS
@@ -358,41 +409,19 @@ function Invoke-InFreshPwsh {
         $ArgumentList | Export-Clixml -LiteralPath $files.Args -Depth 5
         Set-Content -LiteralPath $files.Runner -Value $script:FreshPwshRunner -Encoding utf8
 
-        $pwsh = Get-PwshInvocation
-        $psi = [Diagnostics.ProcessStartInfo]::new($pwsh.FilePath)
-        foreach ($a in @($pwsh.Arguments) + @('-NoProfile', '-NonInteractive', '-File', $files.Runner,
-                '-ModulePath', "$ModulePath", '-ScriptPath', $files.Script, '-ArgsPath', $files.Args,
-                '-ResultPath', $files.Result)) {
-            $psi.ArgumentList.Add($a)
+        $run = Invoke-PwshProcess -TimeoutSeconds $TimeoutSeconds -Arguments @('-NoProfile', '-NonInteractive',
+            '-File', $files.Runner, '-ModulePath', "$ModulePath", '-ScriptPath', $files.Script,
+            '-ArgsPath', $files.Args, '-ResultPath', $files.Result)
+        if (-not (Test-Path -LiteralPath $files.Result)) {
+            # Not a result a test should assert on (e.g. the module did not import), so fail loudly.
+            throw ("Fresh pwsh failed before it could run the script block (exit code $($run.ExitCode)).`n" +
+                "--- stdout ---`n$($run.StdOut)`n--- stderr ---`n$($run.StdErr)")
         }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($psi)
-        try {
-            $process.StandardInput.Close()
-            $stdout = $process.StandardOutput.ReadToEndAsync()
-            $stderr = $process.StandardError.ReadToEndAsync()
-            if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
-                $process.Kill($true)
-                throw "Fresh pwsh did not finish within $TimeoutSeconds s. Output so far:`n$($stdout.Result)`n$($stderr.Result)"
-            }
-            $process.WaitForExit()
-            if (-not (Test-Path -LiteralPath $files.Result)) {
-                # Not a result a test should assert on (e.g. the module did not import), so fail loudly.
-                throw ("Fresh pwsh failed before it could run the script block (exit code $($process.ExitCode)).`n" +
-                    "--- stdout ---`n$($stdout.Result)`n--- stderr ---`n$($stderr.Result)")
-            }
-            $result = Import-Clixml -LiteralPath $files.Result
-            $result | Add-Member -NotePropertyName ExitCode -NotePropertyValue $process.ExitCode
-            $result | Add-Member -NotePropertyName StdOut -NotePropertyValue $stdout.Result
-            $result | Add-Member -NotePropertyName StdErr -NotePropertyValue $stderr.Result
-            $result
-        }
-        finally {
-            $process.Dispose()
-        }
+        $result = Import-Clixml -LiteralPath $files.Result
+        $result | Add-Member -NotePropertyName ExitCode -NotePropertyValue $run.ExitCode
+        $result | Add-Member -NotePropertyName StdOut -NotePropertyValue $run.StdOut
+        $result | Add-Member -NotePropertyName StdErr -NotePropertyValue $run.StdErr
+        $result
     }
     finally {
         Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
@@ -482,4 +511,5 @@ function Get-HostText {
 
 Export-ModuleMember -Function Get-PwshInvocation, Start-HubEmulator, Stop-HubEmulator, Invoke-Emulator,
     New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog, Clear-HubRequestLog, Invoke-InFreshPwsh,
+    Invoke-PwshProcess,
     Connect-TestAccount, Get-TerminatingError, Split-Result, Get-HostText
