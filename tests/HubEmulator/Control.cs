@@ -8,7 +8,7 @@ namespace HubEmulator;
 /// pipeline (no latency, no rate limit, not logged), so tests can arrange and inspect state
 /// without disturbing what they measure.
 /// </summary>
-internal sealed class ControlApi(HubState state, IHostApplicationLifetime lifetime)
+internal sealed partial class ControlApi(HubState state, IHostApplicationLifetime lifetime)
 {
     public const string Prefix = "/_emulator";
     public const int MaxCount = 10_000;
@@ -30,6 +30,7 @@ internal sealed class ControlApi(HubState state, IHostApplicationLifetime lifeti
                 ? Problem(404, $"no account '{username}'")
                 : new JsonReply(200, new JsonArray([.. state.TokensOf(username).Select(t => (JsonNode?)t.ToJson(includeSecret: false))])));
         app.MapGet(Prefix + "/accounts/{username}/totp", CurrentTotp);
+        MapOrganizations(app);
 
         app.MapGet(Prefix + "/requests", () =>
             new JsonReply(200, new JsonArray([.. state.Log.Snapshot().Select(e => (JsonNode?)e.ToJson())])));
@@ -110,7 +111,12 @@ internal sealed class ControlApi(HubState state, IHostApplicationLifetime lifeti
             return Problem(400, error);
         }
 
-        Account account = state.UpsertAccount(spec!);
+        if (state.FindOrganization(spec!.Username) is not null)
+        {
+            return Problem(409, $"'{spec.Username}' is already an organization name");
+        }
+
+        Account account = state.UpsertAccount(spec);
         return new JsonReply(201, new JsonObject
         {
             ["username"] = account.Username,
@@ -383,7 +389,7 @@ internal static class SeedParser
         return true;
     }
 
-    private static bool TryTime(JsonElement obj, string name, out DateTime? value, out string error)
+    public static bool TryTime(JsonElement obj, string name, out DateTime? value, out string error)
     {
         value = null;
         error = "";

@@ -7,7 +7,7 @@ namespace HubEmulator;
 /// <summary>The Docker Hub routes, written from the published spec (latest.yaml). Where the spec
 /// is silent the emulator takes the stricter reading, so a client that passes here does not
 /// depend on leniency Hub may not have.</summary>
-internal sealed class HubRoutes(HubState state)
+internal sealed partial class HubRoutes(HubState state)
 {
     public const string SourceClaim = "https://hub.docker.com.source";
     private const string PurposeClaim = "purpose";
@@ -31,7 +31,8 @@ internal sealed class HubRoutes(HubState state)
         return path is "/v2/users/login" or "/v2/users/login/" or "/v2/users/2fa-login" or "/v2/users/2fa-login/"
                 or "/v2/auth/token" or "/v2/access-tokens"
             || (path.StartsWith(tokenPrefix, StringComparison.Ordinal) && path.Length > tokenPrefix.Length
-                && path.IndexOf('/', tokenPrefix.Length) < 0);
+                && path.IndexOf('/', tokenPrefix.Length) < 0)
+            || IsOrgTokenPath(path);
     }
 
     public void Map(IEndpointRouteBuilder app)
@@ -46,6 +47,7 @@ internal sealed class HubRoutes(HubState state)
         app.MapGet("/v2/access-tokens/{uuid}", (Delegate)GetToken);
         app.MapPatch("/v2/access-tokens/{uuid}", (Delegate)PatchTokenAsync);
         app.MapDelete("/v2/access-tokens/{uuid}", (Delegate)DeleteToken);
+        MapOrgTokens(app);
     }
 
     // ---- authentication ------------------------------------------------------------------
@@ -64,6 +66,12 @@ internal sealed class HubRoutes(HubState state)
         if (errors.Any)
         {
             return HubReplies.ValueError(errors);
+        }
+
+        // Hub's answer to an OAT here (docker/terraform-provider-docker#138); only /v2/auth/token takes one.
+        if (state.FindOrganization(username!) is not null)
+        {
+            return LoginFailure("Cannot log into an organization account");
         }
 
         SignIn signIn = state.SignIn(username!, password!);
@@ -144,7 +152,7 @@ internal sealed class HubRoutes(HubState state)
         SignIn signIn = state.SignIn(identifier!, secret!);
         switch (signIn.Kind)
         {
-            case SignInKind.Password or SignInKind.PersonalAccessToken:
+            case SignInKind.Password or SignInKind.PersonalAccessToken or SignInKind.OrganizationAccessToken:
                 int lifetime = Math.Min(AuthTokenSeconds, state.Settings.JwtLifetimeSeconds);
                 return new JsonReply(200, new JsonObject { ["access_token"] = IssueSession(signIn, lifetime) });
             case SignInKind.NeedsSecondFactor:
@@ -164,16 +172,20 @@ internal sealed class HubRoutes(HubState state)
 
     private string IssueSession(SignIn signIn, int lifetimeSeconds)
     {
-        Account account = signIn.Account!;
         long now = state.Now.ToUnixTimeSeconds();
         var claims = new JsonObject
         {
-            ["sub"] = account.Uuid,
-            ["username"] = account.Username,
+            ["sub"] = signIn.Org?.Uuid ?? signIn.Account!.Uuid,
+            ["username"] = signIn.Org?.Name ?? signIn.Account!.Username,
             ["iat"] = now,
             ["exp"] = now + lifetimeSeconds,
             ["jti"] = Guid.NewGuid().ToString(),
-            [SourceClaim] = signIn.Pat is AccessToken pat ? $"docker_pat|{pat.Uuid}" : "password",
+            [SourceClaim] = signIn switch
+            {
+                { Pat: AccessToken pat } => $"docker_pat|{pat.Uuid}",
+                { Oat: OrgAccessToken oat } => $"docker_oat|{oat.Id}",
+                _ => "password",
+            },
         };
         if (signIn.Pat?.Scopes is { Count: > 0 } scopes)
         {
@@ -212,9 +224,10 @@ internal sealed class HubRoutes(HubState state)
     private static string? StringClaim(JsonObject? claims, string name) =>
         claims?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
-    /// <summary>Bearer check for the PAT routes, in the order Hub's layers apply them: no
-    /// credentials, a raw PAT (refused at the gateway), a bad or expired JWT, then a session that
-    /// came from a PAT (refused: PAT-derived sessions may not manage PATs).</summary>
+    /// <summary>Bearer check for the PAT and OAT routes, in the order Hub's layers apply them: no
+    /// credentials, a raw PAT (refused at the gateway), a bad or expired JWT, a session that came
+    /// from an OAT, then one that came from a PAT (refused: token-derived sessions may not manage
+    /// tokens).</summary>
     private bool TryAuthorize(HttpContext ctx, out Account account, out IResult failure)
     {
         account = null!;
@@ -261,6 +274,14 @@ internal sealed class HubRoutes(HubState state)
             return false;
         }
 
+        // An OAT session belongs to an organization, not a user, and Hub refuses it on these
+        // routes before looking for a user (REFERENCE §4.1).
+        if (StringClaim(claims, SourceClaim) is string oatSource && oatSource.StartsWith("docker_oat|", StringComparison.Ordinal))
+        {
+            failure = HubReplies.Gateway(403, "token issued from organization access token is not allowed");
+            return false;
+        }
+
         if (ResolveAccount(claims) is not Account found)
         {
             failure = HubReplies.Error(401, "User not found");
@@ -286,28 +307,14 @@ internal sealed class HubRoutes(HubState state)
             return failure;
         }
 
-        var errors = new FieldErrors();
-        long page = ReadPositiveInteger(ctx.Request.Query, "page", 1, errors);
-        long pageSize = ReadPositiveInteger(ctx.Request.Query, "page_size", 10, errors);
-        if (pageSize > MaxPageSize)
-        {
-            errors.Add("page_size", $"Ensure this value is less than or equal to {MaxPageSize}.");
-        }
-
-        if (errors.Any)
-        {
-            return HubReplies.ValueError(errors);
-        }
-
         List<AccessToken> all = state.TokensOf(account.Username);
-        long lastPage = Math.Max(1, (all.Count + pageSize - 1) / pageSize);
-        if (page > lastPage)
+        if (!TryReadPage(ctx.Request, all.Count, out Page page, out IResult bad))
         {
-            return HubReplies.ValueError("page", "Invalid page.", "Invalid page.");
+            return bad;
         }
 
         var results = new JsonArray();
-        foreach (AccessToken token in all.Skip((int)((page - 1) * pageSize)).Take((int)pageSize))
+        foreach (AccessToken token in all.Skip(page.Skip).Take(page.Size))
         {
             results.Add(token.ToJson(includeSecret: false));
         }
@@ -315,12 +322,49 @@ internal sealed class HubRoutes(HubState state)
         return new JsonReply(200, new JsonObject
         {
             ["count"] = all.Count,
-            ["next"] = page < lastPage ? PageUrl(ctx.Request, page + 1, pageSize) : null,
-            ["previous"] = page > 1 ? PageUrl(ctx.Request, page - 1, pageSize) : null,
+            ["next"] = page.NextUrl,
+            ["previous"] = page.PreviousUrl,
             ["active_count"] = all.Count(t => t.IsActive),
             ["results"] = results,
         });
     }
+
+    /// <summary>One page of a list route: <c>page</c> (default 1) and <c>page_size</c> (default 10,
+    /// at most 100), with a page past the end refused as Hub's paginator does.</summary>
+    private static bool TryReadPage(HttpRequest request, int total, out Page page, out IResult failure)
+    {
+        page = default;
+        failure = null!;
+        var errors = new FieldErrors();
+        long number = ReadPositiveInteger(request.Query, "page", 1, errors);
+        long size = ReadPositiveInteger(request.Query, "page_size", 10, errors);
+        if (size > MaxPageSize)
+        {
+            errors.Add("page_size", $"Ensure this value is less than or equal to {MaxPageSize}.");
+        }
+
+        if (errors.Any)
+        {
+            failure = HubReplies.ValueError(errors);
+            return false;
+        }
+
+        long lastPage = Math.Max(1, (total + size - 1) / size);
+        if (number > lastPage)
+        {
+            failure = HubReplies.ValueError("page", "Invalid page.", "Invalid page.");
+            return false;
+        }
+
+        page = new Page(
+            (int)((number - 1) * size),
+            (int)size,
+            number < lastPage ? PageUrl(request, number + 1, size) : null,
+            number > 1 ? PageUrl(request, number - 1, size) : null);
+        return true;
+    }
+
+    private readonly record struct Page(int Skip, int Size, string? NextUrl, string? PreviousUrl);
 
     /// <summary>Absolute, like Hub's, so clients can follow <c>next</c> verbatim; built from the
     /// request so it points back at this emulator whatever port it got.</summary>

@@ -110,15 +110,18 @@ internal enum SignInKind
     Rejected,
     Password,
     PersonalAccessToken,
+    OrganizationAccessToken,
     NeedsSecondFactor,
     LockedOut,
 }
 
-internal readonly record struct SignIn(SignInKind Kind, Account? Account, AccessToken? Pat);
+/// <summary><see cref="Org"/> and <see cref="Oat"/> are set only for an organization access token.</summary>
+internal readonly record struct SignIn(
+    SignInKind Kind, Account? Account, AccessToken? Pat, Organization? Org = null, OrgAccessToken? Oat = null);
 
 /// <summary>All mutable emulator state behind one lock: request volumes in tests are tiny, and
 /// a single lock makes every operation trivially atomic.</summary>
-internal sealed class HubState
+internal sealed partial class HubState
 {
     public const string PatPrefix = "dckr_pat_";
     private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
@@ -172,11 +175,14 @@ internal sealed class HubState
         {
             _accounts.Clear();
             _tokens.Clear();
+            _orgs.Clear();
+            _orgTokens.Clear();
             _spentTickets.Clear();
             _signer = new JwtSigner();
             _settings = _defaultSettings;
             _logins.Clear();
             AddDefaultAccounts();
+            AddDefaultOrganizations();
             _reseed?.Invoke(this);
             Log.Clear();
             RateLimit.Reset();
@@ -312,6 +318,11 @@ internal sealed class HubState
     /// <summary>Callers hold the gate.</summary>
     private SignIn CheckCredentials(string username, string secret, DateTime now)
     {
+        if (_orgs.TryGetValue(username, out Organization? org))
+        {
+            return CheckOrgCredentials(org, secret, now);
+        }
+
         if (!_accounts.TryGetValue(username, out Account? account))
         {
             return new SignIn(SignInKind.Rejected, null, null);
@@ -375,7 +386,7 @@ internal sealed class HubState
             {
                 Uuid = Guid.NewGuid().ToString(),
                 Owner = owner,
-                Secret = NewSecret(),
+                Secret = NewSecret(PatPrefix),
                 CreatorIp = creatorIp,
                 CreatorUa = creatorUa,
                 Label = label,
@@ -406,7 +417,7 @@ internal sealed class HubState
                 {
                     Uuid = Guid.NewGuid().ToString(),
                     Owner = owner,
-                    Secret = NewSecret(),
+                    Secret = NewSecret(PatPrefix),
                     ClientId = seed.ClientId ?? "HUB",
                     CreatorIp = seed.CreatorIp ?? "127.0.0.1",
                     CreatorUa = seed.CreatorUa ?? "HubEmulator-seed",
@@ -472,8 +483,8 @@ internal sealed class HubState
         }
     }
 
-    private static string NewSecret() =>
-        PatPrefix + new string(RandomNumberGenerator.GetItems<char>(SecretAlphabet, 27));
+    private static string NewSecret(string prefix) =>
+        prefix + new string(RandomNumberGenerator.GetItems<char>(SecretAlphabet, 27));
 }
 
 /// <summary><see cref="LockedUntil"/> is <c>default</c> while not locked.</summary>

@@ -82,6 +82,8 @@ internal sealed class FieldErrors
 
     public bool Any => _fields.Count > 0;
 
+    public int Count => _fields.Sum(f => f.Value.Count);
+
     public void Add(string field, string message)
     {
         foreach (var pair in _fields)
