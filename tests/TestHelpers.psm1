@@ -299,6 +299,172 @@ function Get-ServerToken {
     ConvertTo-ItemList (Invoke-Emulator -Path $path -HubUri $HubUri) 'tokens', 'results'
 }
 
+function New-TestOrganization {
+    <#
+    .SYNOPSIS
+    Creates a uniquely named organization on the emulator and returns it (name, uuid, plan, token_limit, owners, members).
+    .EXAMPLE
+    New-TestOrganization -Owner $owner.Username -Member $member.Username -Plan Business
+    #>
+    [CmdletBinding()]
+    param(
+        # Hub organization names are lower-case letters and digits only, 4 to 30 of them.
+        [ValidatePattern('^[a-z0-9]{1,18}$')]
+        [string] $Prefix = 'org',
+        # Team allows 10 organization access tokens, Business 100.
+        [ValidateSet('Team', 'Business')]
+        [string] $Plan = 'Team',
+        # Existing user names.
+        [string[]] $Owner = @(),
+        [string[]] $Member = @(),
+        [string] $HubUri
+    )
+    $body = [ordered]@{
+        name    = $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 12)
+        plan    = $Plan.ToLowerInvariant()
+        # Wrapped so that one name still travels as a JSON array.
+        owners  = @($Owner)
+        members = @($Member)
+    }
+    Invoke-Emulator -Method Post -Path '/_emulator/orgs' -Body $body -HubUri $HubUri
+}
+
+function Set-TestOrganization {
+    <#
+    .SYNOPSIS
+    Changes an organization's plan, owners or members on the emulator (only what is given).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Name,
+        [ValidateSet('Team', 'Business')]
+        [string] $Plan,
+        [string[]] $Owner,
+        [string[]] $Member,
+        [string] $HubUri
+    )
+    $body = [ordered]@{}
+    if ($Plan) { $body.plan = $Plan.ToLowerInvariant() }
+    if ($PSBoundParameters.ContainsKey('Owner')) { $body.owners = @($Owner) }
+    if ($PSBoundParameters.ContainsKey('Member')) { $body.members = @($Member) }
+    Invoke-Emulator -Method Patch -Path "/_emulator/orgs/$([uri]::EscapeDataString($Name))" -Body $body -HubUri $HubUri
+}
+
+function Add-TestOrgToken {
+    <#
+    .SYNOPSIS
+    Creates organization access tokens directly on the emulator (no plan limit, no validation) and
+    returns the server's full view of them, secrets (`token`) included.
+    .EXAMPLE
+    Add-TestOrgToken -Organization $org.name -Count 12 -LabelPrefix 'ci-'
+    .EXAMPLE
+    Add-TestOrgToken -Organization $org.name -Token @{ label = 'old'; is_active = $false; expires_at = '2020-01-01T00:00:00Z' }
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Count')]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Organization,
+        [Parameter(ParameterSetName = 'Count')]
+        [ValidateRange(1, 1000)]
+        [int] $Count = 1,
+        [Parameter(ParameterSetName = 'Count')]
+        [string] $LabelPrefix = 'oat-',
+        # Hashtables with label and optionally description, resources (@{ type; path; scopes }), is_active,
+        # created_at, created_by, expires_at (past dates allowed), last_used_at.
+        [Parameter(Mandatory, ParameterSetName = 'Tokens')]
+        [System.Collections.IDictionary[]] $Token,
+        [string] $HubUri
+    )
+    $body = if ($PSCmdlet.ParameterSetName -eq 'Tokens') { @{ tokens = $Token } }
+    else { @{ count = $Count; label_prefix = $LabelPrefix } }
+    Invoke-Emulator -Method Post -Path "/_emulator/orgs/$([uri]::EscapeDataString($Organization))/tokens" -Body $body -HubUri $HubUri
+}
+
+function Get-ServerOrgToken {
+    <#
+    .SYNOPSIS
+    The emulator's own view of an organization's tokens, newest first: description, resources,
+    created_by and the secret (`token`) included, whatever the module says.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Organization,
+        # Only the token with this id.
+        [string] $Id,
+        [string] $HubUri
+    )
+    $tokens = Invoke-Emulator -Path "/_emulator/orgs/$([uri]::EscapeDataString($Organization))/tokens" -HubUri $HubUri
+    # Invoke-RestMethod hands back a JSON array as one object; enumerate it for the pipeline.
+    $tokens | ForEach-Object { $_ } | Where-Object { -not $Id -or $_.id -eq $Id }
+}
+
+function Invoke-HubApi {
+    <#
+    .SYNOPSIS
+    One raw request to the emulator's Hub routes, for tests of the emulator itself: never throws on
+    an HTTP status, and returns Status, Headers, Content and Json (parsed into ordered hashtables, or
+    $null when the body is not JSON).
+    .EXAMPLE
+    Invoke-HubApi -Method Post -Path '/v2/orgs/acme/access-tokens' -Bearer $jwt -Body @{ label = 'ci' }
+    #>
+    [CmdletBinding()]
+    param(
+        [ValidateSet('Get', 'Post', 'Patch', 'Delete')]
+        [string] $Method = 'Get',
+        # A path such as /v2/orgs/acme/access-tokens?page=2, or an absolute URL (a `next` link).
+        [Parameter(Mandatory)]
+        [string] $Path,
+        # A hashtable or object sent as JSON, or a string sent as it is.
+        [object] $Body,
+        [string] $Bearer,
+        [int] $TimeoutSec = 30,
+        [string] $HubUri
+    )
+    $request = @{
+        Method             = $Method
+        Uri                = if ($Path -match '^https?://') { $Path } else { (Get-TestHubUri $HubUri) + $Path }
+        SkipHttpErrorCheck = $true
+        TimeoutSec         = $TimeoutSec
+        Verbose            = $false
+    }
+    if ($Bearer) { $request.Headers = @{ Authorization = "Bearer $Bearer" } }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $request.Body = if ($Body -is [string]) { $Body } else { ConvertTo-Json -InputObject $Body -Depth 10 -Compress }
+        $request.ContentType = 'application/json'
+    }
+    $response = Invoke-WebRequest @request
+    $json = $null
+    if ($response.Content) {
+        # Times stay the strings Hub sent: their exact form is part of what tests check.
+        try { $json = ConvertFrom-Json -InputObject $response.Content -AsHashtable -NoEnumerate -DateKind String }
+        catch { $json = $null }
+    }
+    [pscustomobject]@{
+        Status  = [int]$response.StatusCode
+        Headers = $response.Headers
+        Content = $response.Content
+        Json    = $json
+    }
+}
+
+function Get-TestBearer {
+    <#
+    .SYNOPSIS
+    Signs in on the emulator's /v2/users/login (an account without a second factor) and returns the session JWT.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $Username,
+        [Parameter(Mandatory)][string] $Password,
+        [string] $HubUri
+    )
+    $answer = Invoke-HubApi -Method Post -Path '/v2/users/login' -Body @{ username = $Username; password = $Password } -HubUri $HubUri
+    if ($answer.Status -ne 200) { throw "Sign-in of '$Username' failed with $($answer.Status): $($answer.Content)" }
+    $answer.Json.token
+}
+
 function Get-HubRequestLog {
     <#
     .SYNOPSIS
@@ -510,6 +676,8 @@ function Get-HostText {
 }
 
 Export-ModuleMember -Function Get-PwshInvocation, Start-HubEmulator, Stop-HubEmulator, Invoke-Emulator,
-    New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog, Clear-HubRequestLog, Invoke-InFreshPwsh,
+    New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog,
+    New-TestOrganization, Set-TestOrganization, Add-TestOrgToken, Get-ServerOrgToken, Invoke-HubApi, Get-TestBearer,
+    Clear-HubRequestLog, Invoke-InFreshPwsh,
     Invoke-PwshProcess,
     Connect-TestAccount, Get-TerminatingError, Split-Result, Get-HostText

@@ -77,7 +77,15 @@ internal sealed partial class ControlApi
 
         string? failure = null;
         Organization? updated = state.UpdateOrganization(name, org =>
-            TryApplyOrganizationFields(read.Body, org, out Organization changed, out failure) ? changed : org);
+        {
+            if (TryApplyOrganizationFields(read.Body, org, out Organization changed, out string why))
+            {
+                return changed;
+            }
+
+            failure = why;
+            return org;
+        });
         return updated is null ? NoOrganization(name) : failure is not null ? Problem(400, failure) : new JsonReply(200, updated.ToJson());
     }
 
