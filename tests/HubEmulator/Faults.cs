@@ -14,6 +14,9 @@ internal enum FaultKind
     NonJson,
     Html,
     TruncatedJson,
+    DelayAfter,
+    StatusAfter,
+    EditJson,
 }
 
 /// <summary>The header a simulated 429 uses to say how long to wait. Each form is sent alone, so
@@ -41,7 +44,16 @@ internal sealed record FaultSpec
         ["non_json"] = FaultKind.NonJson,
         ["html"] = FaultKind.Html,
         ["truncated_json"] = FaultKind.TruncatedJson,
+        ["delay_after"] = FaultKind.DelayAfter,
+        ["status_after"] = FaultKind.StatusAfter,
+        ["edit_json"] = FaultKind.EditJson,
     };
+
+    // Headers a fault may not set: the body it sends decides them.
+    private static readonly string[] ReservedHeaders = ["Content-Length", "Content-Type", "Transfer-Encoding", "Connection"];
+
+    /// <summary>Large enough for "Retry-After: 40000000", the value that once overflowed a client's timer.</summary>
+    public const int MaxWaitSeconds = 100_000_000;
 
     private static readonly Dictionary<string, WaitHeader> HeadersByName = new(StringComparer.Ordinal)
     {
@@ -65,6 +77,8 @@ internal sealed record FaultSpec
     public int Seconds { get; init; }
     public bool PlainText { get; init; }
     public bool Reset { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+    public IReadOnlyList<JsonEdit> Edits { get; init; } = [];
 
     public string KindName => NameOf(Kind);
 
@@ -87,13 +101,23 @@ internal sealed record FaultSpec
         };
         switch (Kind)
         {
-            case FaultKind.Latency:
+            case FaultKind.Latency or FaultKind.DelayAfter:
                 obj["ms"] = Ms;
                 break;
-            case FaultKind.Status:
+            case FaultKind.Status or FaultKind.StatusAfter:
                 obj["status"] = Status;
                 obj["body"] = Body;
                 obj["content_type"] = ContentType;
+                var headers = new JsonObject();
+                foreach (var (name, value) in Headers)
+                {
+                    headers[name] = value;
+                }
+
+                obj["headers"] = headers;
+                break;
+            case FaultKind.EditJson:
+                obj["edits"] = new JsonArray([.. Edits.Select(e => (JsonNode?)e.ToJson())]);
                 break;
             case FaultKind.RateLimit:
                 obj["header"] = HeadersByName.First(h => h.Value == Header).Key;
@@ -135,8 +159,9 @@ internal sealed record FaultSpec
 
         string[] allowed = kind switch
         {
-            FaultKind.Latency => [.. CommonFields, "ms"],
-            FaultKind.Status => [.. CommonFields, "status", "body", "content_type"],
+            FaultKind.Latency or FaultKind.DelayAfter => [.. CommonFields, "ms"],
+            FaultKind.Status or FaultKind.StatusAfter => [.. CommonFields, "status", "body", "content_type", "headers"],
+            FaultKind.EditJson => [.. CommonFields, "edits"],
             FaultKind.RateLimit => [.. CommonFields, "header", "seconds", "plain_text"],
             FaultKind.Html => [.. CommonFields, "status"],
             FaultKind.DropBefore or FaultKind.DropAfter => [.. CommonFields, "reset"],
@@ -184,10 +209,10 @@ internal sealed record FaultSpec
 
         switch (kind)
         {
-            case FaultKind.Latency:
+            case FaultKind.Latency or FaultKind.DelayAfter:
                 if (!obj.TryGetProperty("ms", out _))
                 {
-                    error = "a latency fault needs 'ms'";
+                    error = $"a {kindName} fault needs 'ms'";
                     return false;
                 }
 
@@ -199,33 +224,62 @@ internal sealed record FaultSpec
                 parsed = parsed with { Ms = ms!.Value };
                 break;
 
-            case FaultKind.Status:
+            case FaultKind.Status or FaultKind.StatusAfter:
                 if (!obj.TryGetProperty("status", out _))
                 {
-                    error = "a status fault needs 'status' (e.g. 500, 502, 503, 504, 408)";
+                    error = kind == FaultKind.Status
+                        ? "a status fault needs 'status' (e.g. 500, 502, 503, 504, 408)"
+                        : "a status_after fault needs 'status' (e.g. 200 for a create, 500 or 503 after a change)";
                     return false;
                 }
 
-                if (!JsonFields.TryInt(obj, "status", 400, 599, out int? status, out error)
+                // status_after may answer a success code too: a create answered 200 rather than 201.
+                if (!JsonFields.TryInt(obj, "status", kind == FaultKind.Status ? 400 : 200, 599, out int? status, out error)
                     || !JsonFields.TryString(obj, "body", out string? body, out error)
-                    || !JsonFields.TryString(obj, "content_type", out string? contentType, out error))
+                    || !JsonFields.TryString(obj, "content_type", out string? contentType, out error)
+                    || !TryParseHeaders(obj, out List<KeyValuePair<string, string>> headers, out error))
                 {
                     return false;
                 }
 
                 // A body of our own making is JSON; one the test supplies is taken as text unless
                 // the test says otherwise, since it is most often there to be something other than JSON.
+                // status_after without a body keeps the route's own one below 400 (its content type too).
                 parsed = parsed with
                 {
                     Status = status!.Value,
                     Body = body,
-                    ContentType = contentType ?? (body is null ? "application/json" : "text/plain"),
+                    ContentType = contentType ?? (body is not null ? "text/plain"
+                        : kind == FaultKind.StatusAfter && status < 400 ? null : "application/json"),
+                    Headers = headers,
                 };
+                break;
+
+            case FaultKind.EditJson:
+                if (!obj.TryGetProperty("edits", out JsonElement edits) || edits.ValueKind != JsonValueKind.Array
+                    || edits.GetArrayLength() == 0)
+                {
+                    error = "an edit_json fault needs 'edits': a non-empty array of {path, value | remove | float}";
+                    return false;
+                }
+
+                var parsedEdits = new List<JsonEdit>();
+                foreach (JsonElement edit in edits.EnumerateArray())
+                {
+                    if (!JsonEdit.TryParse(edit, out JsonEdit? one, out error))
+                    {
+                        return false;
+                    }
+
+                    parsedEdits.Add(one!);
+                }
+
+                parsed = parsed with { Edits = parsedEdits };
                 break;
 
             case FaultKind.RateLimit:
                 if (!JsonFields.TryString(obj, "header", out string? headerName, out error)
-                    || !JsonFields.TryInt(obj, "seconds", 0, 86_400, out int? seconds, out error)
+                    || !JsonFields.TryInt(obj, "seconds", -MaxWaitSeconds, MaxWaitSeconds, out int? seconds, out error)
                     || !JsonFields.TryBool(obj, "plain_text", out bool? plainText, out error))
                 {
                     return false;
@@ -235,6 +289,14 @@ internal sealed record FaultSpec
                 if (headerName is not null && !HeadersByName.TryGetValue(headerName.ToLowerInvariant(), out header))
                 {
                     error = $"'header' must be one of: {string.Join(", ", HeadersByName.Keys)}";
+                    return false;
+                }
+
+                // Negative seconds put a unix time in the past (a client clock ahead of Hub's); a
+                // negative Retry-After is not an HTTP value at all.
+                if (header == WaitHeader.RetryAfter && seconds < 0)
+                {
+                    error = "'seconds' must be 0 or more with the retry-after header; negative values are for the unix-time headers";
                     return false;
                 }
 
@@ -261,6 +323,41 @@ internal sealed record FaultSpec
         }
 
         spec = parsed;
+        return true;
+    }
+    private static bool TryParseHeaders(JsonElement obj, out List<KeyValuePair<string, string>> headers, out string error)
+    {
+        headers = [];
+        error = "";
+        if (!obj.TryGetProperty("headers", out JsonElement element))
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            error = "'headers' must be an object of header names to string values";
+            return false;
+        }
+
+        foreach (JsonProperty header in element.EnumerateObject())
+        {
+            if (header.Value.ValueKind != JsonValueKind.String || header.Name.Length == 0
+                || !header.Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_'))
+            {
+                error = $"'headers': '{header.Name}' must be a header name with a string value";
+                return false;
+            }
+
+            if (ReservedHeaders.Contains(header.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                error = $"'headers': '{header.Name}' is decided by the body; use 'content_type' for the media type";
+                return false;
+            }
+
+            headers.Add(new(header.Name, header.Value.GetString()!));
+        }
+
         return true;
     }
 }
@@ -427,4 +524,170 @@ internal static class Wildcard
 
         return p == pattern.Length;
     }
+}
+
+internal enum JsonEditOp
+{
+    Set,
+    Remove,
+    Float,
+}
+
+/// <summary>One change an <c>edit_json</c> fault makes to a route's JSON answer. The path is
+/// dot-separated: property names, array indexes, and <c>*</c> for every element or property
+/// (<c>results.*.is_active</c>). Set creates a missing last property; the other operations skip
+/// what is not there, so a fault written for a full page also fits a short one.</summary>
+internal sealed record JsonEdit(string Path, JsonEditOp Op, string? RawValue)
+{
+    private const int MaxPathSegments = 16;
+
+    public JsonObject ToJson()
+    {
+        var obj = new JsonObject { ["path"] = Path };
+        switch (Op)
+        {
+            case JsonEditOp.Set:
+                obj["value"] = JsonNode.Parse(RawValue!);
+                break;
+            case JsonEditOp.Remove:
+                obj["remove"] = true;
+                break;
+            default:
+                obj["float"] = true;
+                break;
+        }
+
+        return obj;
+    }
+
+    public static bool TryParse(JsonElement edit, out JsonEdit? parsed, out string error)
+    {
+        parsed = null;
+        error = "each edit is {\"path\": \"a.b.0\", and exactly one of \"value\": <json>, \"remove\": true, \"float\": true}";
+        if (edit.ValueKind != JsonValueKind.Object || !edit.TryGetProperty("path", out JsonElement path)
+            || path.ValueKind != JsonValueKind.String || path.GetString()!.Length == 0
+            || path.GetString()!.Split('.').Length > MaxPathSegments || path.GetString()!.Split('.').Any(s => s.Length == 0))
+        {
+            return false;
+        }
+
+        var ops = edit.EnumerateObject().Where(p => p.Name != "path").ToList();
+        if (ops.Count != 1)
+        {
+            return false;
+        }
+
+        JsonProperty op = ops[0];
+        switch (op.Name)
+        {
+            case "value":
+                parsed = new JsonEdit(path.GetString()!, JsonEditOp.Set, op.Value.GetRawText());
+                return true;
+            case "remove" when op.Value.ValueKind == JsonValueKind.True:
+                parsed = new JsonEdit(path.GetString()!, JsonEditOp.Remove, null);
+                return true;
+            case "float" when op.Value.ValueKind == JsonValueKind.True:
+                parsed = new JsonEdit(path.GetString()!, JsonEditOp.Float, null);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Applies the edit in place; the root itself cannot be replaced.</summary>
+    public void ApplyTo(JsonNode root)
+    {
+        string[] segments = Path.Split('.');
+        Apply(root, segments, 0);
+    }
+
+    private void Apply(JsonNode? node, string[] segments, int index)
+    {
+        string segment = segments[index];
+        bool last = index == segments.Length - 1;
+        switch (node)
+        {
+            case JsonObject obj:
+                IEnumerable<string> names = segment == "*" ? [.. obj.Select(p => p.Key)] : [segment];
+                foreach (string name in names)
+                {
+                    if (last)
+                    {
+                        Change(obj, name);
+                    }
+                    else if (obj.TryGetPropertyValue(name, out JsonNode? child))
+                    {
+                        Apply(child, segments, index + 1);
+                    }
+                }
+
+                break;
+
+            case JsonArray array:
+                IEnumerable<int> positions = segment == "*"
+                    ? Enumerable.Range(0, array.Count)
+                    : int.TryParse(segment, out int position) && position >= 0 && position < array.Count ? [position] : [];
+                // Highest first, so removing one element does not shift the ones still to visit.
+                foreach (int i in positions.OrderDescending().ToList())
+                {
+                    if (last)
+                    {
+                        Change(array, i);
+                    }
+                    else
+                    {
+                        Apply(array[i], segments, index + 1);
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private void Change(JsonObject obj, string name)
+    {
+        switch (Op)
+        {
+            case JsonEditOp.Set:
+                obj[name] = JsonNode.Parse(RawValue!);
+                break;
+            case JsonEditOp.Remove:
+                obj.Remove(name);
+                break;
+            default:
+                if (obj.TryGetPropertyValue(name, out JsonNode? value) && AsFloat(value) is JsonNode floated)
+                {
+                    obj[name] = floated;
+                }
+
+                break;
+        }
+    }
+
+    private void Change(JsonArray array, int i)
+    {
+        switch (Op)
+        {
+            case JsonEditOp.Set:
+                array[i] = JsonNode.Parse(RawValue!);
+                break;
+            case JsonEditOp.Remove:
+                array.RemoveAt(i);
+                break;
+            default:
+                if (AsFloat(array[i]) is JsonNode floated)
+                {
+                    array[i] = floated;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>An integer written as a float (<c>3</c> → <c>3.0</c>): the spec types counts as
+    /// <c>number</c>, so a client must read both.</summary>
+    private static JsonNode? AsFloat(JsonNode? value) =>
+        value is JsonValue number && number.GetValueKind() == JsonValueKind.Number && number.TryGetValue(out long whole)
+            ? JsonNode.Parse(whole.ToString(CultureInfo.InvariantCulture) + ".0")
+            : null;
 }

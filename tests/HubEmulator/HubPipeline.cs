@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -35,10 +36,11 @@ internal sealed class HubPipeline(RequestDelegate next, HubState state, ILogger<
         {
             if (exchange.QuotaHeaders is RateQuota quota)
             {
+                // TryAdd: a fault's own "headers" may give one of these a value of its choosing.
                 var headers = ctx.Response.Headers;
-                headers["X-RateLimit-Limit"] = quota.Limit.ToString(CultureInfo.InvariantCulture);
-                headers["X-RateLimit-Remaining"] = quota.Remaining.ToString(CultureInfo.InvariantCulture);
-                headers["X-RateLimit-Reset"] = quota.ResetUnix.ToString(CultureInfo.InvariantCulture);
+                headers.TryAdd("X-RateLimit-Limit", quota.Limit.ToString(CultureInfo.InvariantCulture));
+                headers.TryAdd("X-RateLimit-Remaining", quota.Remaining.ToString(CultureInfo.InvariantCulture));
+                headers.TryAdd("X-RateLimit-Reset", quota.ResetUnix.ToString(CultureInfo.InvariantCulture));
             }
 
             exchange.Record(ctx.Response.StatusCode);
@@ -128,18 +130,47 @@ internal sealed class HubPipeline(RequestDelegate next, HubState state, ILogger<
         switch (fault.Kind)
         {
             case FaultKind.Status:
-                if (fault.Body is null)
+                await AnswerWithStatusAsync(ctx, fault);
+                break;
+
+            case FaultKind.StatusAfter:
+                byte[] applied = await HandleBufferedAsync(exchange);
+                if (fault.Body is null && fault.Status < 400)
                 {
-                    // The gateway's {"message","errinfo"} shape: 5xx from Hub's edge are not
-                    // produced by the Django side that uses the other shapes.
-                    var body = new JsonObject { ["message"] = Reason(fault.Status), ["errinfo"] = new JsonObject() };
-                    await WriteAsync(ctx, fault.Status, fault.ContentType, JsonReply.Serialize(body));
+                    // The route's own answer under another status: a create confirmed with 200.
+                    AddHeaders(ctx, fault);
+                    ctx.Response.StatusCode = fault.Status;
+                    await ctx.Response.Body.WriteAsync(applied, ctx.RequestAborted);
                 }
                 else
                 {
-                    await WriteAsync(ctx, fault.Status, fault.ContentType, Encoding.UTF8.GetBytes(fault.Body));
+                    ctx.Response.Headers.Clear();
+                    await AnswerWithStatusAsync(ctx, fault);
                 }
 
+                break;
+
+            case FaultKind.DelayAfter:
+                byte[] held = await HandleBufferedAsync(exchange);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(fault.Ms), ctx.RequestAborted);
+                }
+                catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+                {
+                    // The change is made; the client gave up before hearing so.
+                    exchange.Record(null);
+                    return;
+                }
+
+                await ctx.Response.Body.WriteAsync(held, ctx.RequestAborted);
+                break;
+
+            case FaultKind.EditJson:
+                byte[] original = await HandleBufferedAsync(exchange);
+                byte[] edited = EditJson(original, fault.Edits);
+                ctx.Response.ContentLength = edited.Length;
+                await ctx.Response.Body.WriteAsync(edited, ctx.RequestAborted);
                 break;
 
             case FaultKind.RateLimit:
@@ -177,6 +208,51 @@ internal sealed class HubPipeline(RequestDelegate next, HubState state, ILogger<
 
                 break;
         }
+    }
+
+    /// <summary>A status fault's answer: the test's body, or the gateway's {"message","errinfo"}
+    /// shape, since 5xx from Hub's edge are not produced by the Django side that uses the others.</summary>
+    private static async Task AnswerWithStatusAsync(HttpContext ctx, FaultSpec fault)
+    {
+        AddHeaders(ctx, fault);
+        byte[] body = fault.Body is null
+            ? JsonReply.Serialize(new JsonObject { ["message"] = Reason(fault.Status), ["errinfo"] = new JsonObject() })
+            : Encoding.UTF8.GetBytes(fault.Body);
+        await WriteAsync(ctx, fault.Status, fault.ContentType, body);
+    }
+
+    private static void AddHeaders(HttpContext ctx, FaultSpec fault)
+    {
+        foreach (var (name, value) in fault.Headers)
+        {
+            ctx.Response.Headers[name] = value;
+        }
+    }
+
+    /// <summary>A body that is not JSON (or is empty, as a 204's) goes out unchanged.</summary>
+    private static byte[] EditJson(byte[] body, IReadOnlyList<JsonEdit> edits)
+    {
+        JsonNode? root;
+        try
+        {
+            root = body.Length == 0 ? null : JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            root = null;
+        }
+
+        if (root is null)
+        {
+            return body;
+        }
+
+        foreach (JsonEdit edit in edits)
+        {
+            edit.ApplyTo(root);
+        }
+
+        return JsonReply.Serialize(root);
     }
 
     /// <summary>Each header form goes out on its own, without the usual X-RateLimit-* trio (the
