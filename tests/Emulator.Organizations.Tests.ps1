@@ -500,6 +500,12 @@ Describe 'Organization control routes' {
         @($changed.members) | Should -BeNullOrEmpty
     }
 
+    It 'shows a personal token''s secret only when asked' {
+        $pat = Add-TestToken -Username $Member.Username -LabelPrefix 'peek-'
+        (Get-ServerToken -Username $Member.Username | Where-Object uuid -EQ $pat.uuid).token | Should -BeExactly ''
+        (Get-ServerToken -Username $Member.Username -IncludeSecret | Where-Object uuid -EQ $pat.uuid).token | Should -Be $pat.token
+    }
+
     It 'plants tokens with chosen fields and returns their secrets' {
         $org = New-Org
         $planted = Add-TestOrgToken -Organization $org.name -Token @{

@@ -293,9 +293,12 @@ function Get-ServerToken {
     param(
         [Parameter(Mandatory)]
         [string] $Username,
+        # Fill in each token's secret (`token`), e.g. to check what a rotation saved in a vault.
+        [switch] $IncludeSecret,
         [string] $HubUri
     )
     $path = "/_emulator/accounts/$([uri]::EscapeDataString($Username))/tokens"
+    if ($IncludeSecret) { $path += '?secrets=true' }
     ConvertTo-ItemList (Invoke-Emulator -Path $path -HubUri $HubUri) 'tokens', 'results'
 }
 

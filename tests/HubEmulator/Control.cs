@@ -25,10 +25,11 @@ internal sealed partial class ControlApi(HubState state, IHostApplicationLifetim
 
         app.MapPost(Prefix + "/accounts", (Delegate)CreateAccountAsync);
         app.MapPost(Prefix + "/accounts/{username}/tokens", SeedTokensAsync);
-        app.MapGet(Prefix + "/accounts/{username}/tokens", (string username) =>
+        // ?secrets=true fills in `token`, so a test can check which secret a vault holds.
+        app.MapGet(Prefix + "/accounts/{username}/tokens", (string username, bool? secrets) =>
             state.FindAccount(username) is null
                 ? Problem(404, $"no account '{username}'")
-                : new JsonReply(200, new JsonArray([.. state.TokensOf(username).Select(t => (JsonNode?)t.ToJson(includeSecret: false))])));
+                : new JsonReply(200, new JsonArray([.. state.TokensOf(username).Select(t => (JsonNode?)t.ToJson(includeSecret: secrets == true))])));
         app.MapGet(Prefix + "/accounts/{username}/totp", CurrentTotp);
         MapOrganizations(app);
 

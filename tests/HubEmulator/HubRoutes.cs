@@ -544,22 +544,7 @@ internal sealed partial class HubRoutes(HubState state)
         bool? isActive = null;
         if (read.Body.TryGetProperty("is_active", out JsonElement activeElement))
         {
-            // Only JSON booleans: "true" as a string is a client bug the real API need not forgive.
-            switch (activeElement.ValueKind)
-            {
-                case JsonValueKind.True:
-                    isActive = true;
-                    break;
-                case JsonValueKind.False:
-                    isActive = false;
-                    break;
-                case JsonValueKind.Null:
-                    errors.Add("is_active", "This field may not be null.");
-                    break;
-                default:
-                    errors.Add("is_active", "Must be a valid boolean.");
-                    break;
-            }
+            isActive = JsonInput.ReadBoolean(activeElement, "is_active", errors);
         }
 
         if (errors.Any)

@@ -269,8 +269,9 @@ internal sealed partial class HubState
         }
     }
 
-    /// <summary>Checks a username with a password or a PAT secret. A PAT skips the second factor
-    /// (that is how Hub treats them) and is stamped as used, as Hub does. With lock-out on, a
+    /// <summary>Checks a username with a password or a PAT secret, or an organization's name with
+    /// an OAT secret. A PAT skips the second factor (that is how Hub treats them); tokens are
+    /// stamped as used, as Hub does. With lock-out on, a
     /// username that failed too often in a row is refused whatever it sends until the lock-out
     /// passes, as Hub throttles logins per username, not per client.</summary>
     public SignIn SignIn(string username, string secret)

@@ -188,7 +188,7 @@ internal sealed partial class HubRoutes
         if (body.TryGetProperty("is_active", out JsonElement activeElement))
         {
             any = true;
-            isActive = ReadBoolean(activeElement, "is_active", errors);
+            isActive = JsonInput.ReadBoolean(activeElement, "is_active", errors);
         }
 
         if (!any && !errors.Any)
@@ -257,23 +257,6 @@ internal sealed partial class HubRoutes
         }
 
         return text;
-    }
-
-    private static bool? ReadBoolean(JsonElement element, string name, FieldErrors errors)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.True:
-                return true;
-            case JsonValueKind.False:
-                return false;
-            case JsonValueKind.Null:
-                errors.Add(name, "This field may not be null.");
-                return null;
-            default:
-                errors.Add(name, "Must be a valid boolean.");
-                return null;
-        }
     }
 
     /// <summary>Nullable in the spec (null = never expires). The docs allow at most one year ahead

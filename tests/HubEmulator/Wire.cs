@@ -210,6 +210,24 @@ internal static class JsonInput
         return text;
     }
 
+    /// <summary>Only JSON booleans: "true" as a string is a client bug the real API need not forgive.</summary>
+    public static bool? ReadBoolean(JsonElement element, string name, FieldErrors errors)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.Null:
+                errors.Add(name, "This field may not be null.");
+                return null;
+            default:
+                errors.Add(name, "Must be a valid boolean.");
+                return null;
+        }
+    }
+
     public static string KindName(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "list",
