@@ -19,8 +19,10 @@ One call does, for the whole process:
       BrokenVault  VaultParameters FailOnWrite = $true: writes fail (read-only vault)
       NoMetaVault  VaultParameters NoMetadata = $true: secret metadata is refused
       DownVault    VaultParameters Unavailable = $true: every call fails, Test-SecretVault is $false
+    and, only when asked for with -Register SecretStore, the Microsoft.PowerShell.SecretStore stand-in in
+    this folder as vault SecretStore (for locked-vault tests; its commands are imported globally too).
 
-Returns an object with the vault names (Default, Other, ReadOnly, NoMetadata, Unavailable; Names lists
+Returns an object with the vault names (Default, Other, ReadOnly, NoMetadata, Unavailable, SecretStore; Names lists
 the ones this call registered),
 Implementation ('StandIn' or 'Real'), Home, RegistryPath, VaultModulePath, and a Restore() method that
 unregisters the test vaults, removes the modules from the session and puts HOME and PSModulePath back.
@@ -44,7 +46,7 @@ param(
     # Which test vaults to register, by role; all five by default. DownVault (Unavailable) makes every
     # search over all vaults (Get-Secret or Get-SecretInfo without -Vault) write an error, so leave it out
     # where that noise is not wanted.
-    [ValidateSet('Default', 'Other', 'ReadOnly', 'NoMetadata', 'Unavailable')]
+    [ValidateSet('Default', 'Other', 'ReadOnly', 'NoMetadata', 'Unavailable', 'SecretStore')]
     [string[]] $Register = @('Default', 'Other', 'ReadOnly', 'NoMetadata', 'Unavailable'),
 
     # Only isolate and import; register no vault.
@@ -61,6 +63,7 @@ $moduleName = 'Microsoft.PowerShell.SecretManagement'
 $standInRoot = [IO.Path]::GetFullPath($PSScriptRoot)
 $standInPath = Join-Path $standInRoot $moduleName
 $vaultModulePath = Join-Path $standInRoot 'DockerHubPat.TestVault'
+$secretStorePath = Join-Path $standInRoot 'Microsoft.PowerShell.SecretStore'
 $slotName = 'DockerHubPat.Tests.SecretManagementIsolation'
 $pathSeparator = [IO.Path]::PathSeparator
 
@@ -161,6 +164,9 @@ elseif (-not $loaded) {
 if (-not (Get-Module -Name DockerHubPat.TestVault)) {
     Import-Module -Name $vaultModulePath -Global
 }
+if ('SecretStore' -in $Register -and -not $NoRegister -and -not (Get-Module -Name Microsoft.PowerShell.SecretStore)) {
+    Import-Module -Name $secretStorePath -Global
+}
 
 # 4. A clean registry and clean vaults, then the test vaults.
 foreach ($vault in @(Microsoft.PowerShell.SecretManagement\Get-SecretVault)) {
@@ -174,6 +180,7 @@ $vaults = [ordered]@{
     ReadOnly    = 'BrokenVault'
     NoMetadata  = 'NoMetaVault'
     Unavailable = 'DownVault'
+    SecretStore = 'SecretStore'
 }
 if (-not $NoRegister) {
     $registrations = [ordered]@{
@@ -182,11 +189,13 @@ if (-not $NoRegister) {
         ReadOnly    = @{ Name = $vaults.ReadOnly; VaultParameters = @{ FailOnWrite = $true }; Description = 'DockerHubPat test vault: read-only' }
         NoMetadata  = @{ Name = $vaults.NoMetadata; VaultParameters = @{ NoMetadata = $true }; Description = 'DockerHubPat test vault: no metadata support' }
         Unavailable = @{ Name = $vaults.Unavailable; VaultParameters = @{ Unavailable = $true }; Description = 'DockerHubPat test vault: unavailable' }
+        SecretStore = @{ Name = $vaults.SecretStore; VaultParameters = @{}; Description = 'TEST-ONLY Microsoft.PowerShell.SecretStore stand-in' }
     }
     foreach ($role in $registrations.Keys) {
         if ($role -notin $Register) { continue }
         $registration = $registrations[$role]
-        Microsoft.PowerShell.SecretManagement\Register-SecretVault -ModuleName $vaultModulePath -AllowClobber -Confirm:$false @registration
+        $modulePath = if ($role -eq 'SecretStore') { $secretStorePath } else { $vaultModulePath }
+        Microsoft.PowerShell.SecretManagement\Register-SecretVault -ModuleName $modulePath -AllowClobber -Confirm:$false @registration
     }
     # The registry must have landed in the temp home; otherwise undo and stop before anything else runs.
     # (-and and -or bind equally in PowerShell, hence the brackets.)
@@ -206,6 +215,7 @@ $result = [pscustomobject]@{
     ReadOnly        = $vaults.ReadOnly
     NoMetadata      = $vaults.NoMetadata
     Unavailable     = $vaults.Unavailable
+    SecretStore     = $vaults.SecretStore
     # The vaults registered by this call (all five unless -Register or -NoRegister said otherwise).
     Names           = [string[]] @(if (-not $NoRegister) { foreach ($role in $vaults.Keys) { if ($role -in $Register) { $vaults[$role] } } })
     Implementation  = $chosen
@@ -219,12 +229,12 @@ $result | Add-Member -MemberType ScriptMethod -Name Restore -Value {
     $saved = [AppDomain]::CurrentDomain.GetData($slot)
     if ($null -eq $saved) { return }
     if (Get-Module -Name Microsoft.PowerShell.SecretManagement) {
-        foreach ($name in 'TestVault', 'OtherVault', 'BrokenVault', 'NoMetaVault', 'DownVault') {
+        foreach ($name in 'TestVault', 'OtherVault', 'BrokenVault', 'NoMetaVault', 'DownVault', 'SecretStore') {
             Microsoft.PowerShell.SecretManagement\Unregister-SecretVault -Name $name -Confirm:$false -ErrorAction SilentlyContinue
         }
     }
     if (Get-Module -Name DockerHubPat.TestVault) { DockerHubPat.TestVault\Clear-TestVaultStore }
-    Remove-Module -Name Microsoft.PowerShell.SecretManagement, DockerHubPat.TestVault -Force -ErrorAction SilentlyContinue
+    Remove-Module -Name Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore, DockerHubPat.TestVault -Force -ErrorAction SilentlyContinue
     $env:HOME = $saved.OriginalHome
     $env:LOCALAPPDATA = $saved.OriginalLocalAppData
     $env:PSModulePath = $saved.OriginalPSModulePath

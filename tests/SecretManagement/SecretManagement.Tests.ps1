@@ -70,11 +70,6 @@ Describe 'Command contract' {
                 'Set-Secret', 'Set-SecretInfo', 'Set-SecretVaultDefault', 'Test-SecretVault', 'Unlock-SecretVault', 'Unregister-SecretVault') | Sort-Object)
     }
 
-    It 'warns that the test vault cannot be unlocked' {
-        $warnings = Unlock-SecretVault -Name TestVault -Password (ConvertTo-SecureString 'pw' -AsPlainText -Force) 3>&1
-        "$warnings" | Should -BeLike "*'TestVault'*does not support the Unlock-SecretVault function*"
-    }
-
     It '<Command> has the parameter sets <Sets>' -ForEach @(
         @{ Command = 'Set-Secret'; Sets = 'ObjectParameterSet', 'SecretInfoParameterSet', 'SecureStringParameterSet'; Default = 'SecureStringParameterSet' }
         @{ Command = 'Get-Secret'; Sets = 'InfoParameterSet', 'NameParameterSet'; Default = 'NameParameterSet' }
@@ -165,6 +160,8 @@ function Test-SecretVault { param([string] $VaultName, [hashtable] $AdditionalPa
             $err.FullyQualifiedErrorId | Should -BeLike 'SetSecretInfoMetadataCommandNotSupported,*'
             Set-Secret -Name m -Secret 'x' -Vault PlainVault -ErrorAction Stop
             Test-SecretVault -Name PlainVault | Should -BeTrue
+            $warnings = Unlock-SecretVault -Name PlainVault -Password (ConvertTo-SecureString 'pw' -AsPlainText -Force) 3>&1
+            "$warnings" | Should -BeLike "*'PlainVault'*does not support the Unlock-SecretVault function*"
         }
         finally {
             Unregister-SecretVault -Name PlainVault
@@ -514,5 +511,112 @@ Describe 'No vault registered' {
         $err.FullyQualifiedErrorId | Should -BeLike 'GetSecretNotFound,*'
         $warnings = Set-Secret -Name x -Secret 'x' -ErrorAction SilentlyContinue 3>&1
         "$warnings" | Should -BeLike 'There are currently no extension vaults registered.*'
+    }
+}
+
+Describe 'Password-protected vaults (locked, as SecretStore is in a new session)' {
+    BeforeAll {
+        $script:Vaults = & $Init -Implementation StandIn -Register Default, Other, SecretStore
+        $script:VaultPassword = ConvertTo-SecureString 'open-sesame' -AsPlainText -Force
+        $script:WrongPassword = ConvertTo-SecureString 'not-it' -AsPlainText -Force
+        $script:LockedMessage = 'A valid password is required to access the Microsoft.PowerShell.SecretStore vault.*Unlock-SecretStore*'
+        Set-SecretStoreConfiguration -Authentication Password -Password $VaultPassword -Interaction None -PasswordTimeout 900 -Confirm:$false
+        Set-Secret -Name kept -Secret 'kept-value' -Vault SecretStore -ErrorAction Stop
+        Protect-TestVault -VaultName OtherVault -Password $VaultPassword -Interaction None
+    }
+    AfterAll { $script:Vaults = & $Init -Implementation StandIn }
+    BeforeEach {
+        Lock-TestVault -VaultName SecretStore
+        Lock-TestVault -VaultName OtherVault
+    }
+
+    It 'reports the SecretStore configuration: Password, 900 s, Interaction None' {
+        Unlock-SecretStore -Password $VaultPassword
+        $config = Get-SecretStoreConfiguration
+        $config.Scope | Should -Be 'CurrentUser'
+        $config.Authentication | Should -Be 'Password'
+        $config.PasswordTimeout | Should -Be 900
+        $config.Interaction | Should -Be 'None'
+    }
+
+    It 'Test-SecretVault answers False and writes "A valid password is required" while locked' {
+        $result = Test-SecretVault -Name SecretStore -ErrorVariable testErrors -ErrorAction SilentlyContinue
+        $result | Should -BeFalse
+        $testErrors | Should -HaveCount 1
+        "$($testErrors[0])" | Should -BeLike $LockedMessage
+        $testErrors[0].Exception | Should -BeOfType ([Microsoft.PowerShell.SecretManagement.PasswordRequiredException])
+    }
+
+    It 'refuses reads and writes without prompting when the vault does not allow prompting' {
+        $err = Get-StopError { Get-Secret -Name kept -Vault SecretStore -ErrorAction Stop }
+        $err.Exception | Should -BeOfType ([Microsoft.PowerShell.SecretManagement.PasswordRequiredException])
+        "$err" | Should -BeLike $LockedMessage
+        $err = Get-StopError { Set-Secret -Name other -Secret 'x' -Vault SecretStore -ErrorAction Stop }
+        "$err" | Should -BeLike $LockedMessage
+        $err = Get-StopError { Get-SecretInfo -Vault SecretStore -ErrorAction Stop }
+        "$err" | Should -BeLike $LockedMessage
+    }
+
+    It 'names Unlock-SecretVault for a locked vault that is not SecretStore' {
+        $err = Get-StopError { Get-Secret -Name x -Vault OtherVault -ErrorAction Stop }
+        "$err" | Should -BeLike 'A valid password is required to access the OtherVault vault.*Unlock-SecretVault -Name OtherVault*'
+    }
+
+    It 'stays locked after a wrong password (<Command>)' -ForEach @(
+        @{ Command = 'Unlock-SecretVault' }
+        @{ Command = 'Unlock-SecretStore' }
+    ) {
+        $err = Get-StopError {
+            if ($Command -eq 'Unlock-SecretStore') { Unlock-SecretStore -Password $WrongPassword -ErrorAction Stop }
+            else { Unlock-SecretVault -Name SecretStore -Password $WrongPassword -ErrorAction Stop }
+        }
+        "$err" | Should -BeLike '*password*'
+        Test-SecretVault -Name SecretStore -ErrorAction SilentlyContinue | Should -BeFalse
+    }
+
+    It 'works after <Command> with the right password' -ForEach @(
+        @{ Command = 'Unlock-SecretVault' }
+        @{ Command = 'Unlock-SecretStore' }
+    ) {
+        if ($Command -eq 'Unlock-SecretStore') { Unlock-SecretStore -Password $VaultPassword -ErrorAction Stop }
+        else { Unlock-SecretVault -Name SecretStore -Password $VaultPassword -ErrorAction Stop }
+        Test-SecretVault -Name SecretStore | Should -BeTrue
+        Get-Secret -Name kept -Vault SecretStore -AsPlainText -ErrorAction Stop | Should -Be 'kept-value'
+    }
+
+    It 'unlocks for the PasswordTimeout window only (Unlock-SecretStore -PasswordTimeout 1)' {
+        Unlock-SecretStore -Password $VaultPassword -PasswordTimeout 1
+        Test-SecretVault -Name SecretStore | Should -BeTrue
+        Start-Sleep -Milliseconds 1500
+        Test-SecretVault -Name SecretStore -ErrorAction SilentlyContinue | Should -BeFalse
+    }
+
+    It 'keeps one store per user: the vault name does not matter' {
+        Unlock-SecretStore -Password $VaultPassword
+        Register-SecretVault -Name SecondName -ModuleName (Join-Path $PSScriptRoot 'Microsoft.PowerShell.SecretStore') -ErrorAction Stop
+        try { Get-Secret -Name kept -Vault SecondName -AsPlainText -ErrorAction Stop | Should -Be 'kept-value' }
+        finally { Unregister-SecretVault -Name SecondName }
+    }
+
+    It 'keeps only a hash of the vault password, and no secret on disk' {
+        $hits = Get-ChildItem -LiteralPath $Vaults.Home -Recurse -File -Force | Select-String -SimpleMatch 'open-sesame' -List
+        $hits | Should -BeNullOrEmpty
+    }
+
+    Context 'in a fresh non-interactive pwsh, with a vault that allows prompting' {
+        It 'writes the prompt, then fails: the host cannot read a password' {
+            $pwsh = [Environment]::ProcessPath
+            [string[]] $pre = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -ne 'pwsh') { Join-Path $PSHOME 'pwsh.dll' }
+            $script = Join-Path $TestDrive 'noninteractive.ps1'
+            Set-Content -LiteralPath $script -Value @"
+`$v = & '$Init' -Implementation StandIn -Register Default
+Protect-TestVault -VaultName TestVault -Password (ConvertTo-SecureString 'pw' -AsPlainText -Force)
+try { Get-Secret -Name x -Vault TestVault -ErrorAction Stop } catch { 'FAILED: ' + `$_.Exception.InnerException.InnerException.Message }
+`$v.Restore()
+"@
+            $output = & $pwsh @pre -NoProfile -NonInteractive -File $script 2>&1 | Out-String
+            $output | Should -BeLike '*Vault TestVault requires a password.*Enter password:*'
+            $output | Should -BeLike '*FAILED: PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.*'
+        }
     }
 }

@@ -39,3 +39,37 @@ function Get-TestVaultStoreEntry {
         }
     }
 }
+
+function Get-TestVaultStoreName([string] $VaultName) {
+    # The SecretStore stand-in keeps one store per user whatever the vault is called; the test vault one per vault.
+    $vault = Microsoft.PowerShell.SecretManagement\Get-SecretVault -Name $VaultName -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($vault -and $vault.ModuleName -eq 'Microsoft.PowerShell.SecretStore') { return 'Microsoft.PowerShell.SecretStore' }
+    $VaultName
+}
+
+function Protect-TestVault {
+    <#
+    .SYNOPSIS
+    Puts a password on a test vault, as SecretStore's default configuration does, and leaves it locked
+    (as it is in a new session). -Interaction None makes it fail instead of prompting while locked.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $VaultName,
+        [Parameter(Mandatory)] [securestring] $Password,
+        [ValidateSet('Prompt', 'None')] [string] $Interaction = 'Prompt',
+        [ValidateRange(1, 86400)] [int] $PasswordTimeout = 900
+    )
+    [DockerHubPat.TestVault.VaultLocks]::Protect($VaultName, $Password, $Interaction -eq 'Prompt', $PasswordTimeout)
+}
+
+function Lock-TestVault {
+    <#
+    .SYNOPSIS
+    Ends the unlock window of a password-protected test vault (or of the SecretStore stand-in, by its
+    registered vault name), as a new session or the end of its PasswordTimeout would.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $VaultName)
+    [DockerHubPat.TestVault.VaultLocks]::Lock((Get-TestVaultStoreName $VaultName))
+}

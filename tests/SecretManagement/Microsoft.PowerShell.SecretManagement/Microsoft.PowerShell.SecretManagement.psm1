@@ -21,7 +21,7 @@ if (-not ('Microsoft.PowerShell.SecretManagement.SecretInformation' -as [type]))
 
 $script:RequiredFunctions = @('Get-Secret', 'Get-SecretInfo', 'Set-Secret', 'Remove-Secret', 'Test-SecretVault')
 $script:OptionalFunctions = @('Set-SecretInfo', 'Unregister-SecretVault', 'Unlock-SecretVault')
-$script:RunspaceSlot = 'Microsoft.PowerShell.SecretManagement.StandIn.ExtensionRunspace'
+$script:RunspaceSlot = 'Microsoft.PowerShell.SecretManagement.StandIn.ExtensionRunspaces'
 $script:ExtensionCache = @{}
 $script:NoVaultsWarning = 'There are currently no extension vaults registered. At least one vault must be registered before SecretManagement can add or retrieve secrets. You can download SecretManagement extension vault modules from PowerShellGallery. https://aka.ms/SecretManagementVaults'
 
@@ -36,6 +36,13 @@ function New-SecretError {
         [Exception] $InnerException,
         [type] $ExceptionType = [System.Management.Automation.PSInvalidOperationException]
     )
+    # A locked vault's own error is what users see, as quoted in SecretStore's issues:
+    # "Get-Secret: A valid password is required to access the Microsoft.PowerShell.SecretStore vault."
+    for ($cause = $InnerException; $cause; $cause = $cause.InnerException) {
+        if ($cause -is [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]) {
+            return [System.Management.Automation.ErrorRecord]::new($cause, $ErrorId, $Category, $TargetObject)
+        }
+    }
     $exception = if ($InnerException) { $ExceptionType::new($Message, $InnerException) } else { $ExceptionType::new($Message) }
     [System.Management.Automation.ErrorRecord]::new($exception, $ErrorId, $Category, $TargetObject)
 }
@@ -160,16 +167,23 @@ function Resolve-VaultName($Registry, [string[]] $Name, $Cmdlet) {
 #region Extension vault hosting
 
 function Get-ExtensionRunspace {
-    # Like the real module (1.1 and later), extension vaults run in one dedicated runspace, so a vault
-    # cannot rely on the caller's session state. Kept per process so re-importing this module reuses it.
-    $runspace = [AppDomain]::CurrentDomain.GetData($script:RunspaceSlot)
-    if ($null -eq $runspace -or $runspace.RunspaceStateInfo.State -ne 'Opened') {
+    # Like the real module (1.1 and later), extension vaults run in a dedicated runspace, so a vault
+    # cannot rely on the caller's session state. It shares the caller's host, so a vault that must be
+    # unlocked prompts where the caller sees it, and fails where the host cannot prompt (-NonInteractive).
+    # One per host and process, so re-importing this module reuses it.
+    $runspaces = [AppDomain]::CurrentDomain.GetData($script:RunspaceSlot)
+    if ($null -eq $runspaces) {
+        $runspaces = [System.Collections.Concurrent.ConcurrentDictionary[guid, runspace]]::new()
+        [AppDomain]::CurrentDomain.SetData($script:RunspaceSlot, $runspaces)
+    }
+    $runspace = $null
+    if (-not $runspaces.TryGetValue($Host.InstanceId, [ref] $runspace) -or $runspace.RunspaceStateInfo.State -ne 'Opened') {
         $state = [initialsessionstate]::CreateDefault2()
         if ($IsWindows) { $state.ExecutionPolicy = 'Bypass' }
-        $runspace = [runspacefactory]::CreateRunspace($state)
+        $runspace = [runspacefactory]::CreateRunspace($Host, $state)
         $runspace.Name = 'SecretManagementExtensions'
         $runspace.Open()
-        [AppDomain]::CurrentDomain.SetData($script:RunspaceSlot, $runspace)
+        $runspaces[$Host.InstanceId] = $runspace
     }
     $runspace
 }

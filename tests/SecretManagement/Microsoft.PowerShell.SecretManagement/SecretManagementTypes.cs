@@ -70,6 +70,27 @@ namespace Microsoft.PowerShell.SecretManagement
             value is PSObject wrapped && !(wrapped.BaseObject is PSCustomObject) ? wrapped.BaseObject : value;
     }
 
+    /// <summary>
+    /// What a password-protected vault throws while it is locked (SecretStore's extension functions
+    /// catch this type by name, so vault code written against it also runs under the real module).
+    /// </summary>
+    public class PasswordRequiredException : InvalidOperationException
+    {
+        public PasswordRequiredException()
+        {
+        }
+
+        public PasswordRequiredException(string message)
+            : base(message)
+        {
+        }
+
+        public PasswordRequiredException(string message, Exception innerException)
+            : base(message, innerException)
+        {
+        }
+    }
+
     /// <summary>What Get-SecretVault returns: one registered extension vault.</summary>
     public sealed class SecretVaultInfo
     {

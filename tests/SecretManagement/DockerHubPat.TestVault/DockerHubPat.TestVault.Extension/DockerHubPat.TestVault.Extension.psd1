@@ -5,7 +5,7 @@
     Author            = 'DockerHubPat tests'
     Description       = 'The SecretManagement functions of DockerHubPat.TestVault.'
     PowerShellVersion = '7.0'
-    FunctionsToExport = @('Get-Secret', 'Get-SecretInfo', 'Set-Secret', 'Set-SecretInfo', 'Remove-Secret', 'Test-SecretVault', 'Unregister-SecretVault')
+    FunctionsToExport = @('Get-Secret', 'Get-SecretInfo', 'Set-Secret', 'Set-SecretInfo', 'Remove-Secret', 'Test-SecretVault', 'Unregister-SecretVault', 'Unlock-SecretVault')
     CmdletsToExport   = @()
     VariablesToExport = @()
     AliasesToExport   = @()

@@ -13,68 +13,18 @@ VaultParameters that change behaviour, for tests:
   FailOnWrite = $true   writes (Set-Secret, Set-SecretInfo, Remove-Secret) fail: the vault is read-only
   Unavailable = $true   every call fails and Test-SecretVault returns $false with an error
   NoMetadata  = $true   the vault refuses secret metadata, like a vault without metadata support
+  Store       = <name>  the in-memory store to use instead of the vault's own (the SecretStore stand-in's)
+
+A vault can also be password-protected, like SecretStore (Protect-TestVault in the parent module): while it
+is locked, Test-SecretVault throws PasswordRequiredException, and reads and writes either prompt through
+the caller's host ("Vault <name> requires a password." / "Enter password:") or, when the vault does not
+allow prompting, throw PasswordRequiredException. Unlock-SecretVault unlocks it for its PasswordTimeout.
 #>
 
 Set-StrictMode -Version Latest
 
-if (-not ('DockerHubPat.TestVault.MemoryStore' -as [type])) {
-    Add-Type -TypeDefinition @'
-using System;
-using System.Collections;
-using System.Collections.Concurrent;
-using System.Linq;
-
-namespace DockerHubPat.TestVault
-{
-    /// <summary>One stored secret. Replaced whole on every write, never changed in place.</summary>
-    public sealed class StoredSecret
-    {
-        public StoredSecret(string name, object value, string type, Hashtable metadata)
-        {
-            Name = name;
-            Value = value;
-            Type = type;
-            Metadata = metadata;
-        }
-
-        public string Name { get; }
-        public object Value { get; }
-        public string Type { get; }
-        public Hashtable Metadata { get; }
-    }
-
-    /// <summary>Process-wide, in-memory secrets of every DockerHubPat.TestVault vault, by vault name.</summary>
-    public static class MemoryStore
-    {
-        private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, StoredSecret>> s_vaults =
-            new ConcurrentDictionary<string, ConcurrentDictionary<string, StoredSecret>>(StringComparer.OrdinalIgnoreCase);
-
-        private static ConcurrentDictionary<string, StoredSecret> Vault(string vaultName) =>
-            s_vaults.GetOrAdd(vaultName ?? string.Empty,
-                _ => new ConcurrentDictionary<string, StoredSecret>(StringComparer.OrdinalIgnoreCase));
-
-        public static void Set(string vaultName, StoredSecret secret) => Vault(vaultName)[secret.Name] = secret;
-
-        public static StoredSecret Get(string vaultName, string name) =>
-            Vault(vaultName).TryGetValue(name ?? string.Empty, out StoredSecret secret) ? secret : null;
-
-        public static bool Remove(string vaultName, string name) => Vault(vaultName).TryRemove(name ?? string.Empty, out _);
-
-        public static string[] Names(string vaultName) =>
-            Vault(vaultName).Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToArray();
-
-        public static string[] VaultNames() =>
-            s_vaults.Where(v => !v.Value.IsEmpty).Select(v => v.Key).OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToArray();
-
-        /// <summary>Forgets one vault's secrets, or every vault's when vaultName is null or empty.</summary>
-        public static void Clear(string vaultName)
-        {
-            if (string.IsNullOrEmpty(vaultName)) { s_vaults.Clear(); }
-            else if (s_vaults.TryGetValue(vaultName, out var vault)) { vault.Clear(); }
-        }
-    }
-}
-'@
+if (-not ('DockerHubPat.TestVault.VaultLocks' -as [type])) {
+    Add-Type -TypeDefinition (Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '../VaultStore.cs'))
 }
 
 #region Helpers
@@ -107,6 +57,42 @@ function Assert-VaultAvailable([string] $VaultName, [hashtable] $AdditionalParam
     if (Test-VaultFlag $AdditionalParameters 'Unavailable') {
         throw (New-VaultError -ErrorId 'TestVaultUnavailable' -Category ConnectionError -TargetObject $VaultName `
                 -Message "Vault $VaultName is unavailable: the test vault was registered with VaultParameters Unavailable = `$true.")
+    }
+}
+
+function New-PasswordRequired([string] $Message) {
+    # The type SecretStore throws; SecretManagement defines it, so callers can recognise a locked vault.
+    [Microsoft.PowerShell.SecretManagement.PasswordRequiredException]::new($Message)
+}
+
+$script:SecretStore = 'Microsoft.PowerShell.SecretStore'
+
+function Get-StoreName([string] $VaultName, [hashtable] $AdditionalParameters) {
+    # The store behind the vault: its own, or the one named by VaultParameters Store (the SecretStore
+    # stand-in passes its single per-user store this way).
+    if ($AdditionalParameters -and $AdditionalParameters['Store']) { return [string] $AdditionalParameters['Store'] }
+    $VaultName
+}
+
+function Get-LockedMessage([string] $VaultName, [string] $Store) {
+    if ($Store -eq $script:SecretStore) {
+        return "A valid password is required to access the Microsoft.PowerShell.SecretStore vault.`nUse the Unlock-SecretStore cmdlet to provide the required password to access the store."
+    }
+    "A valid password is required to access the $VaultName vault.`nUse Unlock-SecretVault -Name $VaultName -Password <password> to provide the required password to access the vault."
+}
+
+function Get-InvalidPasswordMessage([string] $VaultName, [string] $Store) {
+    if ($Store -eq $script:SecretStore) { return 'Unable to unlock Microsoft.PowerShell.SecretStore vault. Password is invalid.' }
+    "Unable to unlock vault $VaultName. Password is invalid."
+}
+
+function Assert-VaultUnlocked([string] $VaultName, [hashtable] $AdditionalParameters, [System.Management.Automation.PSCmdlet] $Cmdlet) {
+    # Like SecretStore: a locked vault prompts through the caller's host when it allows prompting.
+    $store = Get-StoreName $VaultName $AdditionalParameters
+    if ([DockerHubPat.TestVault.VaultLocks]::IsUnlocked($store)) { return }
+    if (-not [DockerHubPat.TestVault.VaultLocks]::AllowsPrompt($store)) { throw (New-PasswordRequired (Get-LockedMessage $VaultName $store)) }
+    if (-not [DockerHubPat.TestVault.VaultLocks]::PromptAndUnlock($store, $VaultName, $Cmdlet.Host.UI)) {
+        throw (New-PasswordRequired (Get-InvalidPasswordMessage $VaultName $store))
     }
 }
 
@@ -180,7 +166,8 @@ function Get-Secret {
     )
     $VerbosePreference = Set-VerboseFromParameters $AdditionalParameters
     Assert-VaultAvailable $VaultName $AdditionalParameters
-    $entry = [DockerHubPat.TestVault.MemoryStore]::Get($VaultName, $Name)
+    Assert-VaultUnlocked $VaultName $AdditionalParameters $PSCmdlet
+    $entry = [DockerHubPat.TestVault.MemoryStore]::Get((Get-StoreName $VaultName $AdditionalParameters), $Name)
     if ($null -eq $entry) {
         Write-Verbose "DockerHubPat.TestVault: no secret $Name in vault $VaultName."
         return
@@ -199,11 +186,12 @@ function Get-SecretInfo {
     )
     $VerbosePreference = Set-VerboseFromParameters $AdditionalParameters
     Assert-VaultAvailable $VaultName $AdditionalParameters
+    Assert-VaultUnlocked $VaultName $AdditionalParameters $PSCmdlet
     if ([string]::IsNullOrEmpty($Filter)) { $Filter = '*' }
     $pattern = [WildcardPattern]::new($Filter, [System.Management.Automation.WildcardOptions]::IgnoreCase)
-    foreach ($name in [DockerHubPat.TestVault.MemoryStore]::Names($VaultName)) {
+    foreach ($name in [DockerHubPat.TestVault.MemoryStore]::Names((Get-StoreName $VaultName $AdditionalParameters))) {
         if (-not $pattern.IsMatch($name)) { continue }
-        $entry = [DockerHubPat.TestVault.MemoryStore]::Get($VaultName, $name)
+        $entry = [DockerHubPat.TestVault.MemoryStore]::Get((Get-StoreName $VaultName $AdditionalParameters), $name)
         if ($null -eq $entry) { continue }
         $type = [Microsoft.PowerShell.SecretManagement.SecretType] $entry.Type
         if ($null -ne $entry.Metadata) {
@@ -226,6 +214,7 @@ function Set-Secret {
     )
     $VerbosePreference = Set-VerboseFromParameters $AdditionalParameters
     Assert-VaultAvailable $VaultName $AdditionalParameters
+    Assert-VaultUnlocked $VaultName $AdditionalParameters $PSCmdlet
     Assert-VaultWritable $VaultName $Name $AdditionalParameters
     $storedMetadata = $null
     if ($Metadata -and $Metadata.Count -gt 0) {
@@ -241,7 +230,7 @@ function Set-Secret {
     }
     # A write replaces the whole secret: value and metadata.
     $stored = [DockerHubPat.TestVault.StoredSecret]::new($Name, (Copy-SecretValue $Secret), $kind, $storedMetadata)
-    [DockerHubPat.TestVault.MemoryStore]::Set($VaultName, $stored)
+    [DockerHubPat.TestVault.MemoryStore]::Set((Get-StoreName $VaultName $AdditionalParameters), $stored)
     Write-Verbose "DockerHubPat.TestVault: stored $kind secret $Name in vault $VaultName."
 }
 
@@ -255,16 +244,17 @@ function Set-SecretInfo {
     )
     $VerbosePreference = Set-VerboseFromParameters $AdditionalParameters
     Assert-VaultAvailable $VaultName $AdditionalParameters
+    Assert-VaultUnlocked $VaultName $AdditionalParameters $PSCmdlet
     Assert-MetadataSupported $VaultName $Name $AdditionalParameters
     Assert-VaultWritable $VaultName $Name $AdditionalParameters
-    $entry = [DockerHubPat.TestVault.MemoryStore]::Get($VaultName, $Name)
+    $entry = [DockerHubPat.TestVault.MemoryStore]::Get((Get-StoreName $VaultName $AdditionalParameters), $Name)
     if ($null -eq $entry) {
         throw (New-VaultError -ErrorId 'TestVaultSecretNotFound' -Category ObjectNotFound -TargetObject $Name `
                 -ExceptionType ([System.Management.Automation.ItemNotFoundException]) `
                 -Message "The secret $Name was not found in vault $VaultName.")
     }
     $storedMetadata = if ($Metadata) { ConvertTo-StoredMetadata $VaultName $Name $Metadata } else { @{} }
-    [DockerHubPat.TestVault.MemoryStore]::Set($VaultName,
+    [DockerHubPat.TestVault.MemoryStore]::Set((Get-StoreName $VaultName $AdditionalParameters),
         [DockerHubPat.TestVault.StoredSecret]::new($entry.Name, $entry.Value, $entry.Type, $storedMetadata))
     Write-Verbose "DockerHubPat.TestVault: replaced the metadata of secret $Name in vault $VaultName."
 }
@@ -278,8 +268,9 @@ function Remove-Secret {
     )
     $VerbosePreference = Set-VerboseFromParameters $AdditionalParameters
     Assert-VaultAvailable $VaultName $AdditionalParameters
+    Assert-VaultUnlocked $VaultName $AdditionalParameters $PSCmdlet
     Assert-VaultWritable $VaultName $Name $AdditionalParameters
-    if (-not [DockerHubPat.TestVault.MemoryStore]::Remove($VaultName, $Name)) {
+    if (-not [DockerHubPat.TestVault.MemoryStore]::Remove((Get-StoreName $VaultName $AdditionalParameters), $Name)) {
         throw (New-VaultError -ErrorId 'TestVaultSecretNotFound' -Category ObjectNotFound -TargetObject $Name `
                 -ExceptionType ([System.Management.Automation.ItemNotFoundException]) `
                 -Message "The secret $Name was not found in vault $VaultName.")
@@ -299,7 +290,25 @@ function Test-SecretVault {
             -Message "Vault $VaultName is unavailable: the test vault was registered with VaultParameters Unavailable = `$true."
         return $false
     }
+    # Never prompts, like SecretStore's: a locked vault fails the test.
+    $store = Get-StoreName $VaultName $AdditionalParameters
+    if (-not [DockerHubPat.TestVault.VaultLocks]::IsUnlocked($store)) { throw (New-PasswordRequired (Get-LockedMessage $VaultName $store)) }
     $true
+}
+
+function Unlock-SecretVault {
+    [CmdletBinding()]
+    param(
+        [securestring] $Password,
+        [string] $VaultName,
+        [hashtable] $AdditionalParameters
+    )
+    $VerbosePreference = Set-VerboseFromParameters $AdditionalParameters
+    $store = Get-StoreName $VaultName $AdditionalParameters
+    if (-not [DockerHubPat.TestVault.VaultLocks]::TryUnlock($store, $Password, $null)) {
+        throw (New-PasswordRequired (Get-InvalidPasswordMessage $VaultName $store))
+    }
+    Write-Verbose "DockerHubPat.TestVault: vault $VaultName unlocked for $([DockerHubPat.TestVault.VaultLocks]::Configuration($store).PasswordTimeout) seconds."
 }
 
 function Unregister-SecretVault {
@@ -314,4 +323,4 @@ function Unregister-SecretVault {
 
 #endregion
 
-Export-ModuleMember -Function 'Get-Secret', 'Get-SecretInfo', 'Set-Secret', 'Set-SecretInfo', 'Remove-Secret', 'Test-SecretVault', 'Unregister-SecretVault'
+Export-ModuleMember -Function 'Get-Secret', 'Get-SecretInfo', 'Set-Secret', 'Set-SecretInfo', 'Remove-Secret', 'Test-SecretVault', 'Unregister-SecretVault', 'Unlock-SecretVault'
