@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using System.Text;
 
@@ -23,6 +24,24 @@ namespace DockerHubPat
         public ErrorCategory Category { get; }
     }
 
+    /// <summary>Whether a host can ask the user anything.</summary>
+    internal static class InteractiveHost
+    {
+        /// <summary>
+        /// False for a console started with -NonInteractive, which prints a prompt's first lines before
+        /// it refuses to read; other hosts that cannot prompt throw when asked, which callers handle.
+        /// </summary>
+        public static bool CanPrompt(PSHost? host) =>
+            host != null && !(host.Name == "ConsoleHost" && Environment.GetCommandLineArgs().Skip(1).Any(IsNonInteractiveSwitch));
+
+        // pwsh accepts any prefix of -NonInteractive down to -noni, with - or /.
+        private static bool IsNonInteractiveSwitch(string argument)
+        {
+            var name = argument.TrimStart('-', '/').ToLowerInvariant();
+            return name.Length >= 4 && "noninteractive".StartsWith(name, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>
     /// The bridge to Microsoft.PowerShell.SecretManagement. It is an optional dependency, so it is
     /// called by module-qualified command name in the caller's runspace: the module imports without
@@ -38,6 +57,16 @@ namespace DockerHubPat
         public const string VaultUnavailable = "SecretVaultUnavailable";
         public const string NameExists = "SecretNameExists";
         public const string VaultFailed = "SecretVaultFailed";
+        public const string VaultLocked = "SecretVaultLocked";
+
+        private const string SecretStoreModule = "Microsoft.PowerShell.SecretStore";
+
+        private readonly bool _canPrompt;
+
+        /// <param name="host">The caller's host; a locked vault may ask for its password only where it can prompt.</param>
+        public SecretVault(PSHost? host = null) => _canPrompt = InteractiveHost.CanPrompt(host);
+
+        private enum VaultState { Ready, Locked, Unavailable }
 
         private const string NoVaultAdvice =
             "Register one (for example: Install-PSResource Microsoft.PowerShell.SecretStore; " +
@@ -79,15 +108,95 @@ namespace DockerHubPat
             }
 
             var name = NameOf(chosen);
-            var answers = TryInvoke("Test-SecretVault", new Dictionary<string, object?> { ["Name"] = name }, out var failure);
-            if (failure != null || !answers.Any(a => LanguagePrimitives.IsTrue(a.BaseObject)))
+            switch (Test(name, out var failure))
             {
-                throw new SecretVaultException(VaultUnavailable, ErrorCategory.ResourceUnavailable,
-                    $"The SecretManagement vault '{name}' did not pass Test-SecretVault, so no token was created. " +
-                    $"Unlock or repair the vault, or choose another with -Vault, or pass -NoVault.{Said(failure)}");
+                case VaultState.Locked:
+                    Unlock(name, failure);
+                    break;
+                case VaultState.Unavailable:
+                    throw new SecretVaultException(VaultUnavailable, ErrorCategory.ResourceUnavailable,
+                        $"The SecretManagement vault '{name}' did not pass Test-SecretVault, so no token was created. " +
+                        $"Repair the vault, or choose another with -Vault, or pass -NoVault.{Said(failure)}");
             }
 
             return name;
+        }
+
+        /// <summary>
+        /// Unlocks the locked ones of these vaults (all registered vaults when null) before anything
+        /// irreversible happens; vaults that fail for other reasons are left to the caller.
+        /// </summary>
+        public void UnlockLocked(IEnumerable<string>? vaults = null)
+        {
+            foreach (var name in vaults ?? VaultNames().ToList())
+            {
+                if (Test(name, out var failure) == VaultState.Locked)
+                {
+                    Unlock(name, failure);
+                }
+            }
+        }
+
+        // Test-SecretVault never prompts: a locked SecretStore answers False with PasswordRequiredException.
+        private VaultState Test(string name, out Exception? failure)
+        {
+            var answers = TryInvoke("Test-SecretVault", new Dictionary<string, object?> { ["Name"] = name }, out failure);
+            if (failure is null && answers.Any(a => LanguagePrimitives.IsTrue(a.BaseObject)))
+            {
+                return VaultState.Ready;
+            }
+
+            return IsLocked(failure) ? VaultState.Locked : VaultState.Unavailable;
+        }
+
+        // SecretManagement defines PasswordRequiredException for vaults to throw while locked; SecretStore
+        // says "A valid password is required" in it. Either marks a locked vault, wherever it is nested.
+        private static bool IsLocked(Exception? failure)
+        {
+            for (var cause = failure; cause != null; cause = cause.InnerException)
+            {
+                if (cause.GetType().Name == "PasswordRequiredException" ||
+                    cause.Message.IndexOf("password is required", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A read of the vault makes SecretManagement ask for the vault's password through the caller's
+        // host, the vault's own prompt, which then unlocks it for its timeout. Nothing is read: the name
+        // matches no secret.
+        private void Unlock(string name, Exception? locked)
+        {
+            if (!_canPrompt)
+            {
+                throw Locked(name, "this session cannot ask for its password", locked);
+            }
+
+            TryInvoke("Get-SecretInfo", new Dictionary<string, object?>
+            {
+                ["Name"] = "DockerHubPat-unlock-" + Guid.NewGuid().ToString("N"),
+                ["Vault"] = name,
+            }, out var asked);
+            if (Test(name, out var still) != VaultState.Ready)
+            {
+                throw Locked(name, "it is still locked", asked ?? still);
+            }
+        }
+
+        private SecretVaultException Locked(string name, string why, Exception? said)
+        {
+            var module = TryInvoke("Get-SecretVault", new Dictionary<string, object?> { ["Name"] = name }, out _)
+                .Select(v => v.Properties["ModuleName"]?.Value?.ToString()).FirstOrDefault();
+            var unlock = string.Equals(module, SecretStoreModule, StringComparison.OrdinalIgnoreCase)
+                ? "Unlock-SecretStore -Password <SecureString>"
+                : $"Unlock-SecretVault -Name '{name.Replace("'", "''")}' -Password <SecureString>";
+            return new SecretVaultException(VaultLocked, ErrorCategory.ResourceUnavailable,
+                $"The SecretManagement vault '{name}' is locked and {why}, so nothing was sent to Docker Hub. " +
+                $"Unlock it for this session with: {unlock} - or run the command where you can type the vault's password.{Said(said)}",
+                said);
         }
 
         public bool Contains(string vault, string secretName) =>
@@ -141,6 +250,13 @@ namespace DockerHubPat
         /// <summary>A secret's value as the vault returns it (PSCredential, SecureString, string…).</summary>
         public object Read(string secretName, string? vault)
         {
+            // A locked vault asks for its password inside Get-Secret where it can; where it cannot, it
+            // would print half a prompt and fail, so it is found first.
+            if (vault != null || !_canPrompt)
+            {
+                UnlockLocked(vault is null ? null : new[] { vault });
+            }
+
             var parameters = new Dictionary<string, object?> { ["Name"] = secretName };
             if (vault != null)
             {

@@ -224,7 +224,7 @@ namespace DockerHubPat.Commands
         {
             try
             {
-                return new SecretVault().Read(name, Vault);
+                return new SecretVault(Host).Read(name, Vault);
             }
             catch (SecretVaultException ex)
             {
@@ -269,13 +269,6 @@ namespace DockerHubPat.Commands
         }
 
         // Read like a password so the code is neither echoed nor written to a transcript.
-        // pwsh accepts any prefix of -NonInteractive down to -noni, with - or /.
-        private static bool IsNonInteractiveSwitch(string argument)
-        {
-            var name = argument.TrimStart('-', '/').ToLowerInvariant();
-            return name.Length >= 4 && "noninteractive".StartsWith(name, StringComparison.Ordinal);
-        }
-
         private string? AskForCode(string username)
         {
             var field = new FieldDescription("Code") { Label = "Code" };
@@ -293,7 +286,7 @@ namespace DockerHubPat.Commands
         // started with -NonInteractive the prompt is not even begun.
         private T? Ask<T>(Func<T> prompt) where T : class
         {
-            if (Host.Name == "ConsoleHost" && Environment.GetCommandLineArgs().Skip(1).Any(IsNonInteractiveSwitch))
+            if (!InteractiveHost.CanPrompt(Host))
             {
                 return null;
             }

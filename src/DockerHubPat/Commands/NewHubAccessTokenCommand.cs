@@ -68,10 +68,11 @@ namespace DockerHubPat.Commands
                 return;
             }
 
-            // Before any token exists: a vault that is missing or locked must stop us, not strand a secret.
+            // Before any token exists: a vault that is missing must stop us, and a locked one must be
+            // unlocked (its own prompt, where the host can show one) or stop us, not strand a secret.
             try
             {
-                _secrets = new SecretVault();
+                _secrets = new SecretVault(Host);
                 _vault = _secrets.Resolve(Vault);
                 WriteVerbose($"New token secrets go to the SecretManagement vault '{_vault}'.");
             }

@@ -28,6 +28,32 @@ namespace DockerHubPat.Commands
         internal override string Activity => "Removing access tokens";
 
         /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (!RemoveSecret)
+            {
+                return;
+            }
+
+            // Before any token is deleted: a locked vault asks for its password now (or stops the
+            // command where nobody can answer), not halfway through a pipeline of deletes.
+            try
+            {
+                _secrets = new SecretVault(Host);
+                _secrets.UnlockLocked();
+            }
+            catch (SecretVaultException ex) when (ex.ErrorId == SecretVault.VaultLocked)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, null));
+            }
+            catch (SecretVaultException)
+            {
+                // Anything else (no SecretManagement at all) is reported per token after its delete.
+            }
+        }
+
+        /// <inheritdoc />
         protected override void ProcessRecord()
         {
             foreach (var id in Id)
@@ -57,7 +83,7 @@ namespace DockerHubPat.Commands
         {
             try
             {
-                _secrets ??= new SecretVault();
+                _secrets ??= new SecretVault(Host);
                 foreach (var (vault, name) in _secrets.FindByTokenId(id))
                 {
                     _secrets.Remove(vault, name);

@@ -1,0 +1,304 @@
+# A locked SecretManagement vault, as the default SecretStore is in every new session
+# (Authentication Password, Interaction Prompt, 900 s unlock window), in the two sessions users have:
+#  - unattended: a fresh `pwsh -NoProfile -NonInteractive`, where New-HubAccessToken,
+#    Connect-HubAccount -CredentialSecretName and Remove-HubAccessToken -RemoveSecret must stop with
+#    SecretVaultLocked before any request to Hub, and work once the vault is unlocked;
+#  - interactive: a real console under tmux, where the vault asks for its password through
+#    SecretManagement's own prompt before the token is created, and a wrong password creates nothing.
+# The vaults are the SecretStore and test-vault stand-ins of tests/SecretManagement, set up inside each
+# child process (their store lives in that process's memory). Hub's side is read from the emulator.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+
+    $script:Hub = $env:DOCKERHUBPAT_TEST_HUB.TrimEnd('/')
+    $script:Init = Join-Path $PSScriptRoot 'SecretManagement/Initialize-TestVault.ps1'
+    # A throwaway password of the throwaway in-memory test store.
+    $script:VaultPassword = 'vault-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+
+    function Get-Request([string] $Method, [string] $Path) {
+        @(Get-HubRequestLog -Path $Path | Where-Object method -EQ $Method)
+    }
+
+    function Get-ServerLabel($Account) {
+        @(Get-ServerToken -Username $Account.Username | ForEach-Object token_label)
+    }
+}
+
+Describe 'A locked vault in an unattended session (pwsh -NonInteractive)' {
+    BeforeAll {
+        # Runs in the child: the default SecretStore setup, with a password, locked as in a new session.
+        $script:Setup = {
+            param($Init, $VaultPassword)
+            $null = & $Init -Register Default, SecretStore
+            $script:pw = ConvertTo-SecureString $VaultPassword -AsPlainText -Force
+            Set-SecretStoreConfiguration -Authentication Password -Password $pw -Interaction Prompt -PasswordTimeout 900 -Confirm:$false
+            Set-SecretVaultDefault -Name SecretStore
+            Lock-TestVault -VaultName SecretStore
+        }.ToString()
+
+        function Get-Refusal($Record) {
+            [pscustomobject]@{
+                ErrorId  = $Record.FullyQualifiedErrorId
+                Category = "$($Record.CategoryInfo.Category)"
+                Message  = $Record.Exception.Message
+            }
+        }
+    }
+
+    It 'New-HubAccessToken stops with SecretVaultLocked before any request, then works after Unlock-SecretStore' {
+        $account = New-TestAccount -Prefix 'lockednew'
+        Clear-HubRequestLog
+        $run = Invoke-InFreshPwsh -ArgumentList $Hub, $account.Username, $account.Password, $Init, $VaultPassword, $Setup {
+            param($HubUri, $Username, $Password, $Init, $VaultPassword, $Setup)
+            . ([scriptblock]::Create($Setup)) $Init $VaultPassword
+            Connect-HubAccount -Credential ([pscredential]::new($Username, (ConvertTo-SecureString $Password -AsPlainText -Force))) -HubUri $HubUri -ErrorAction Stop
+            $before = @(Get-HubAccessToken).Count
+
+            $refused = $null
+            try { $null = New-HubAccessToken -Label 'while-locked' -ErrorAction Stop } catch { $refused = $_ }
+            $afterRefusal = @(Get-HubAccessToken).Count
+
+            Unlock-SecretStore -Password $pw
+            $made = New-HubAccessToken -Label 'after-unlock' -ErrorAction Stop
+            $stored = Get-Secret -Name $made.SecretName -Vault SecretStore -ErrorAction Stop
+            [pscustomobject]@{
+                Before        = $before
+                AfterRefusal  = $afterRefusal
+                ErrorId       = $refused.FullyQualifiedErrorId
+                Category      = "$($refused.CategoryInfo.Category)"
+                Message       = $refused.Exception.Message
+                Vault         = $made.Vault
+                SecretName    = $made.SecretName
+                SecretMatches = $stored.GetNetworkCredential().Password -eq [pscredential]::new('x', $made.Secret).GetNetworkCredential().Password
+            }
+        }
+        $run.Terminated | Should -BeFalse -Because ($run.Error | Out-String)
+        $answer = $run.Output[0]
+        $answer.ErrorId | Should -BeLike 'SecretVaultLocked,*'
+        $answer.Category | Should -Be 'ResourceUnavailable'
+        $answer.Message | Should -BeLike "*vault 'SecretStore' is locked*"
+        $answer.Message | Should -BeLike '*Unlock-SecretStore -Password*'
+        $answer.Message | Should -Not -BeLike "*$VaultPassword*"
+        $answer.AfterRefusal | Should -Be $answer.Before
+        $answer.Vault | Should -Be 'SecretStore'
+        $answer.SecretMatches | Should -BeTrue
+        $run.StdOut | Should -Not -BeLike '*requires a password*' -Because 'no prompt may even begin where nobody can answer'
+        Get-ServerLabel $account | Should -Be @('after-unlock')
+        Get-Request POST '/v2/access-tokens' | Should -HaveCount 1 -Because 'only the command after unlocking may create a token'
+    }
+
+    It 'names Unlock-SecretVault -Name and the vault for a locked vault that is not SecretStore, and works after it' {
+        $account = New-TestAccount -Prefix 'lockedother'
+        $run = Invoke-InFreshPwsh -ArgumentList $Hub, $account.Username, $account.Password, $Init, $VaultPassword {
+            param($HubUri, $Username, $Password, $Init, $VaultPassword)
+            $null = & $Init -Register Default, Other
+            $pw = ConvertTo-SecureString $VaultPassword -AsPlainText -Force
+            Protect-TestVault -VaultName OtherVault -Password $pw
+            Connect-HubAccount -Credential ([pscredential]::new($Username, (ConvertTo-SecureString $Password -AsPlainText -Force))) -HubUri $HubUri -ErrorAction Stop
+            $refused = $null
+            try { $null = New-HubAccessToken -Label 'other-locked' -Vault OtherVault -ErrorAction Stop } catch { $refused = $_ }
+            Unlock-SecretVault -Name OtherVault -Password $pw
+            $made = New-HubAccessToken -Label 'other-unlocked' -Vault OtherVault -ErrorAction Stop
+            [pscustomobject]@{ ErrorId = $refused.FullyQualifiedErrorId; Message = $refused.Exception.Message; Vault = $made.Vault }
+        }
+        $run.Terminated | Should -BeFalse -Because ($run.Error | Out-String)
+        $answer = $run.Output[0]
+        $answer.ErrorId | Should -BeLike 'SecretVaultLocked,*'
+        $answer.Message | Should -BeLike "*vault 'OtherVault' is locked*Unlock-SecretVault -Name 'OtherVault' -Password*"
+        $answer.Vault | Should -Be 'OtherVault'
+        Get-ServerLabel $account | Should -Be @('other-unlocked')
+    }
+
+    It 'Connect-HubAccount -CredentialSecretName stops with SecretVaultLocked before signing in (with -Vault and searching every vault), then signs in after unlocking' {
+        $account = New-TestAccount -Prefix 'lockedconnect'
+        Clear-HubRequestLog
+        $run = Invoke-InFreshPwsh -ArgumentList $Hub, $account.Username, $account.Password, $Init, $VaultPassword, $Setup {
+            param($HubUri, $Username, $Password, $Init, $VaultPassword, $Setup)
+            . ([scriptblock]::Create($Setup)) $Init $VaultPassword
+            Unlock-SecretStore -Password $pw
+            Set-Secret -Name hub-login -Secret ([pscredential]::new($Username, (ConvertTo-SecureString $Password -AsPlainText -Force))) -Vault SecretStore -ErrorAction Stop
+            Lock-TestVault -VaultName SecretStore
+            $refusals = foreach ($with in @{ Vault = 'SecretStore' }, @{}) {
+                try { Connect-HubAccount -CredentialSecretName hub-login -HubUri $HubUri @with -ErrorAction Stop; 'signed in' }
+                catch { [pscustomobject]@{ ErrorId = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } }
+            }
+            Unlock-SecretStore -Password $pw
+            $session = Connect-HubAccount -CredentialSecretName hub-login -HubUri $HubUri -PassThru -ErrorAction Stop
+            [pscustomobject]@{ Refusals = $refusals; User = $session.Username }
+        }
+        $run.Terminated | Should -BeFalse -Because ($run.Error | Out-String)
+        $answer = $run.Output[0]
+        $answer.Refusals | Should -HaveCount 2
+        foreach ($refusal in $answer.Refusals) {
+            $refusal.ErrorId | Should -BeLike 'SecretVaultLocked,*'
+            $refusal.Message | Should -BeLike "*'SecretStore'*Unlock-SecretStore -Password*"
+        }
+        $answer.User | Should -Be $account.Username
+        $run.StdOut | Should -Not -BeLike '*requires a password*'
+        Get-Request POST '/v2/users/login' | Should -HaveCount 1 -Because 'only the sign-in after unlocking may reach Hub'
+    }
+
+    It 'Remove-HubAccessToken -RemoveSecret stops with SecretVaultLocked before deleting, then removes token and secret after unlocking' {
+        $account = New-TestAccount -Prefix 'lockedremove'
+        $run = Invoke-InFreshPwsh -ArgumentList $Hub, $account.Username, $account.Password, $Init, $VaultPassword, $Setup {
+            param($HubUri, $Username, $Password, $Init, $VaultPassword, $Setup)
+            . ([scriptblock]::Create($Setup)) $Init $VaultPassword
+            Connect-HubAccount -Credential ([pscredential]::new($Username, (ConvertTo-SecureString $Password -AsPlainText -Force))) -HubUri $HubUri -ErrorAction Stop
+            Unlock-SecretStore -Password $pw
+            $made = New-HubAccessToken -Label 'to-remove' -ErrorAction Stop
+            Lock-TestVault -VaultName SecretStore
+            $refused = $null
+            try { Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force -ErrorAction Stop } catch { $refused = $_ }
+            $stillThere = @(Get-HubAccessToken | Where-Object Id -EQ $made.Id).Count
+            Unlock-SecretStore -Password $pw
+            Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force -ErrorAction Stop
+            [pscustomobject]@{
+                ErrorId    = $refused.FullyQualifiedErrorId
+                StillThere = $stillThere
+                SecretLeft = @(Get-SecretInfo -Name $made.SecretName -Vault SecretStore).Count
+            }
+        }
+        $run.Terminated | Should -BeFalse -Because ($run.Error | Out-String)
+        $answer = $run.Output[0]
+        $answer.ErrorId | Should -BeLike 'SecretVaultLocked,*'
+        $answer.StillThere | Should -Be 1
+        $answer.SecretLeft | Should -Be 0
+        Get-ServerLabel $account | Should -HaveCount 0
+    }
+}
+
+Describe 'A locked vault at an interactive prompt (a real console under tmux)' {
+    BeforeAll {
+        $script:Tmux = $null
+        $script:SkipReason = $null
+        if ($IsWindows) {
+            $script:SkipReason = 'tmux drives a Unix terminal; this console test runs on Linux and macOS'
+        }
+        else {
+            $script:Tmux = (Get-Command tmux -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+            if (-not $Tmux -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+                # CI starts on a fresh Debian machine with only the .NET SDK.
+                $sudo = if ((id -u) -eq '0') { @() } elseif (Get-Command sudo -ErrorAction SilentlyContinue) { @('sudo', '-n') } else { $null }
+                if ($null -ne $sudo) {
+                    $env:DEBIAN_FRONTEND = 'noninteractive'
+                    & @sudo apt-get update -qq 2>&1 | Out-Null
+                    & @sudo apt-get install -y -qq tmux 2>&1 | Out-Null
+                    $script:Tmux = (Get-Command tmux -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+                }
+            }
+            if (-not $Tmux) { $script:SkipReason = 'tmux is not installed and apt-get could not install it (no root, no sudo, or no package source)' }
+        }
+
+        # Starts an interactive pwsh (no -NonInteractive) in a detached tmux console that runs $Script,
+        # and returns how to reach it. The script writes its result to $ResultPath.
+        function Start-Console([string] $Script) {
+            $socket = 'dhp-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+            $path = Join-Path $TestDrive "$socket.ps1"
+            Set-Content -LiteralPath $path -Value $Script -Encoding utf8
+            $pwsh = Get-PwshInvocation
+            $command = (@($pwsh.FilePath) + $pwsh.Arguments + @('-NoProfile', '-File', $path) | ForEach-Object { "'$($_ -replace "'", "'\''")'" }) -join ' '
+            # A private tmux server: it inherits this process's environment (HOME, PSModulePath, the test hub).
+            & $Tmux -L $socket new-session -d -s main -x 160 -y 50 $command ';' set-option -t main remain-on-exit on
+            if ($LASTEXITCODE -ne 0) { throw "tmux could not start a console (exit code $LASTEXITCODE)." }
+            [pscustomobject]@{ Socket = $socket }
+        }
+
+        function Get-Screen($Console) { (& $Tmux -L $Console.Socket capture-pane -p -t main -S -200) -join "`n" }
+
+        # Polls the screen until the pattern shows, at most $Seconds (clamped to 5..120).
+        function Wait-Screen($Console, [string] $Pattern, [int] $Seconds = 60) {
+            $deadline = [DateTime]::UtcNow.AddSeconds([Math]::Clamp($Seconds, 5, 120))
+            while ([DateTime]::UtcNow -lt $deadline) {
+                $screen = Get-Screen $Console
+                if ($screen -like $Pattern) { return $screen }
+                Start-Sleep -Milliseconds 200
+            }
+            throw "The console never showed '$Pattern'. It shows:`n$(Get-Screen $Console)"
+        }
+
+        function Stop-Console($Console) { & $Tmux -L $Console.Socket kill-server 2>$null }
+
+        # The console's script: the default SecretStore setup, locked, then New-HubAccessToken.
+        function Get-ConsoleScript($Account, [string] $Label, [string] $ResultPath) {
+            $values = @{
+                Module = $env:DOCKERHUBPAT_TEST_MODULE; Init = $Init; Hub = $Hub; User = $Account.Username
+                Password = $Account.Password; VaultPassword = $VaultPassword; Label = $Label; Result = $ResultPath
+            }
+            $literals = @{}
+            foreach ($key in $values.Keys) { $literals[$key] = "'" + ($values[$key] -replace "'", "''") + "'" }
+            @"
+`$ErrorActionPreference = 'Stop'
+Import-Module $($literals.Module)
+`$null = & $($literals.Init) -Register Default, SecretStore
+`$pw = ConvertTo-SecureString $($literals.VaultPassword) -AsPlainText -Force
+Set-SecretStoreConfiguration -Authentication Password -Password `$pw -Interaction Prompt -PasswordTimeout 900 -Confirm:`$false
+Set-SecretVaultDefault -Name SecretStore
+Lock-TestVault -VaultName SecretStore
+`$null = Connect-HubAccount -Credential ([pscredential]::new($($literals.User), (ConvertTo-SecureString $($literals.Password) -AsPlainText -Force))) -HubUri $($literals.Hub)
+`$result = [ordered]@{ ErrorId = `$null; Message = `$null; Vault = `$null; SecretName = `$null; SecretMatches = `$false }
+try {
+    `$made = New-HubAccessToken -Label $($literals.Label)
+    `$result.Vault = `$made.Vault
+    `$result.SecretName = `$made.SecretName
+    `$stored = Get-Secret -Name `$made.SecretName -Vault SecretStore
+    `$result.SecretMatches = `$stored.GetNetworkCredential().Password -eq [pscredential]::new('x', `$made.Secret).GetNetworkCredential().Password
+}
+catch {
+    `$result.ErrorId = `$_.FullyQualifiedErrorId
+    `$result.Message = `$_.Exception.Message
+}
+[pscustomobject] `$result | Export-Clixml -LiteralPath $($literals.Result)
+'DHP-DONE'
+"@
+        }
+    }
+
+    BeforeEach {
+        if ($SkipReason) { Set-ItResult -Skipped -Because $SkipReason }
+    }
+
+    It 'asks for the vault password through SecretManagement''s prompt before creating the token, then saves its secret' {
+        $account = New-TestAccount -Prefix 'lockedtty'
+        $resultPath = Join-Path $TestDrive 'right.clixml'
+        Clear-HubRequestLog
+        $console = Start-Console (Get-ConsoleScript $account 'typed-password' $resultPath)
+        try {
+            $screen = Wait-Screen $console '*Vault SecretStore requires a password.*Enter password:*'
+            Get-Request POST '/v2/access-tokens' | Should -HaveCount 0 -Because 'the prompt comes before the token is created'
+            & $Tmux -L $console.Socket send-keys -t main -l $VaultPassword
+            & $Tmux -L $console.Socket send-keys -t main Enter
+            $screen = Wait-Screen $console '*DHP-DONE*'
+            $screen | Should -Not -BeLike "*$VaultPassword*" -Because 'the password is read masked'
+        }
+        finally { Stop-Console $console }
+
+        $result = Import-Clixml -LiteralPath $resultPath
+        $result.ErrorId | Should -BeNullOrEmpty -Because "$($result.Message)"
+        $result.Vault | Should -Be 'SecretStore'
+        $result.SecretName | Should -Be "DockerHub-$($account.Username)-typed-password"
+        $result.SecretMatches | Should -BeTrue
+        Get-ServerLabel $account | Should -Be @('typed-password')
+        Get-Request POST '/v2/access-tokens' | Should -HaveCount 1
+    }
+
+    It 'creates no token when the vault password is wrong' {
+        $account = New-TestAccount -Prefix 'lockedwrong'
+        $resultPath = Join-Path $TestDrive 'wrong.clixml'
+        Clear-HubRequestLog
+        $console = Start-Console (Get-ConsoleScript $account 'wrong-password' $resultPath)
+        try {
+            $null = Wait-Screen $console '*Enter password:*'
+            & $Tmux -L $console.Socket send-keys -t main -l 'not-the-password'
+            & $Tmux -L $console.Socket send-keys -t main Enter
+            $null = Wait-Screen $console '*DHP-DONE*'
+        }
+        finally { Stop-Console $console }
+
+        $result = Import-Clixml -LiteralPath $resultPath
+        $result.ErrorId | Should -BeLike 'SecretVaultLocked,*'
+        $result.Message | Should -BeLike "*'SecretStore'*Unlock-SecretStore -Password*"
+        Get-ServerLabel $account | Should -HaveCount 0
+        Get-Request POST '/v2/access-tokens' | Should -HaveCount 0
+    }
+}
