@@ -172,7 +172,7 @@ namespace DockerHubPat
         {
             if (!_canPrompt)
             {
-                throw Locked(name, "this session cannot ask for its password", locked);
+                throw Locked(name, "is locked and this session cannot ask for its password", locked);
             }
 
             TryInvoke("Get-SecretInfo", new Dictionary<string, object?>
@@ -182,11 +182,11 @@ namespace DockerHubPat
             }, out var asked);
             if (Test(name, out var still) != VaultState.Ready)
             {
-                throw Locked(name, "it is still locked", asked ?? still);
+                throw Locked(name, "is still locked", asked ?? still);
             }
         }
 
-        private SecretVaultException Locked(string name, string why, Exception? said)
+        private SecretVaultException Locked(string name, string state, Exception? said)
         {
             var module = TryInvoke("Get-SecretVault", new Dictionary<string, object?> { ["Name"] = name }, out _)
                 .Select(v => v.Properties["ModuleName"]?.Value?.ToString()).FirstOrDefault();
@@ -194,7 +194,7 @@ namespace DockerHubPat
                 ? "Unlock-SecretStore -Password <SecureString>"
                 : $"Unlock-SecretVault -Name '{name.Replace("'", "''")}' -Password <SecureString>";
             return new SecretVaultException(VaultLocked, ErrorCategory.ResourceUnavailable,
-                $"The SecretManagement vault '{name}' is locked and {why}, so nothing was sent to Docker Hub. " +
+                $"The SecretManagement vault '{name}' {state}, so nothing was sent to Docker Hub. " +
                 $"Unlock it for this session with: {unlock} - or run the command where you can type the vault's password.{Said(said)}",
                 said);
         }
