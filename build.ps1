@@ -99,6 +99,54 @@ function Copy-ModuleSource {
     }
 }
 
+function Get-ReleaseNotes {
+    # The body of CHANGELOG.md's '## [<version>]' section, up to the next '## ' heading.
+    param([Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][string] $Version)
+    $lines = @(Get-Content -LiteralPath $Path)
+    $heading = '^##\s+\[' + [regex]::Escape($Version) + '\]'
+    $start = @(0..($lines.Count - 1) | Where-Object { $lines[$_] -match $heading })
+    if ($start.Count -ne 1) {
+        throw "CHANGELOG.md has $($start.Count) sections for version $Version, expected one: rename '## [Unreleased]' to '## [$Version] - <date>' when raising the version."
+    }
+    $body = foreach ($line in $lines[($start[0] + 1)..($lines.Count - 1)]) {
+        if ($line -match '^##\s') { break }
+        $line
+    }
+    $notes = ($body -join "`n").Trim()
+    if (-not $notes) { throw "CHANGELOG.md's section for version $Version is empty." }
+    $notes
+}
+
+function Update-BuiltManifest {
+    # What a gallery reads from the manifest but the source does not repeat: this version's CHANGELOG.md
+    # section as ReleaseNotes (into the ReleaseNotes = '' placeholder, so CHANGELOG.md stays the one place
+    # they are written), and a PSCommand_/PSCmdlet_ tag per exported cmdlet, which is what
+    # Find-PSResource -CommandName matches in a repository that does not compute them itself.
+    $manifest = Join-Path $ModuleOut 'DockerHubPat.psd1'
+    $data = Import-PowerShellDataFile -LiteralPath $manifest
+    $notes = Get-ReleaseNotes -Path (Join-Path $Root 'CHANGELOG.md') -Version $Version
+    $commandTags = @(foreach ($cmdlet in $data.CmdletsToExport) { "PSCommand_$cmdlet"; "PSCmdlet_$cmdlet" }) + 'PSIncludes_Cmdlet'
+    $quote = { param($text) "'" + [Management.Automation.Language.CodeGeneration]::EscapeSingleQuotedStringContent($text) + "'" }
+
+    $text = Get-Content -Raw -LiteralPath $manifest
+    $edits = @(
+        @{ Pattern = [regex]"(?m)^(\s*ReleaseNotes\s*=\s*)''"; Value = { param($m) $m.Groups[1].Value + (& $quote $notes) } }
+        @{ Pattern = [regex]'(?s)(\bTags\s*=\s*@\()([^)]*)\)'; Value = { param($m) $m.Groups[1].Value + $m.Groups[2].Value.TrimEnd() + ', ' + (($commandTags | ForEach-Object { & $quote $_ }) -join ', ') + ')' } }
+    )
+    foreach ($edit in $edits) {
+        if ($edit.Pattern.Matches($text).Count -ne 1) { throw "build.ps1 expects one match of '$($edit.Pattern)' in the manifest." }
+        $text = $edit.Pattern.Replace($text, [Text.RegularExpressions.MatchEvaluator]$edit.Value, 1)
+    }
+    # With a BOM, Windows PowerShell 5.1 reads the notes as UTF-8 rather than the ANSI code page.
+    Set-Content -LiteralPath $manifest -Value $text -NoNewline -Encoding utf8BOM
+
+    $built = (Import-PowerShellDataFile -LiteralPath $manifest).PrivateData.PSData
+    if ($built.ReleaseNotes -cne $notes -or
+        (Compare-Object @($built.Tags) (@($data.PrivateData.PSData.Tags) + $commandTags) -SyncWindow 0)) {
+        throw "The release notes or tags in '$manifest' do not read back as written."
+    }
+}
+
 function Build-Help {
     # Needs the assembled module: the cmdlets' real parameters are checked against the Markdown.
     $helpSource = Join-Path $ModuleSource 'en-US'
@@ -117,6 +165,8 @@ function Invoke-BuildTask {
     if (Test-Path -LiteralPath $ModuleOut) { Remove-Item -LiteralPath $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     Copy-ModuleSource
+    Update-BuiltManifest
+    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination $ModuleOut
     Get-ShippedAssembly | Copy-Item -Destination $ModuleOut
     Build-Help
 

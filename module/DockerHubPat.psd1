@@ -25,7 +25,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags                       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'Security')
+            Tags                       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'Security',
+                'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            # build.ps1 writes this version's section of CHANGELOG.md here.
+            ReleaseNotes               = ''
+            # ProjectUri, LicenseUri and HelpInfoURI are left out until the project has a public address.
             # Optional: used only to save secrets; never imported at load (-NoVault works without it).
             ExternalModuleDependencies = @('Microsoft.PowerShell.SecretManagement')
         }

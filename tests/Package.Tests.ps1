@@ -76,9 +76,16 @@ finally { Unregister-PSResourceRepository -Name $repository }
     $script:InstallScript = @'
 
 # -IncludeXml leaves the metadata Get-InstalledPSResource reads, as an install would.
-try { Save-PSResource -Name DockerHubPat -Repository $repository -Path $env:DHP_TEST_INSTALL_DIR -TrustRepository -IncludeXml }
+try {
+    Save-PSResource -Name DockerHubPat -Repository $repository -Path $env:DHP_TEST_INSTALL_DIR -TrustRepository -IncludeXml
+    # What a user searching the repository sees, before anything is imported.
+    $byCommand = @(Find-PSResource -CommandName Get-HubAccessToken -Repository $repository)
+    $listed = Find-PSResource -Name DockerHubPat -Repository $repository
+}
 finally { Unregister-PSResourceRepository -Name $repository }
 
+$manifestPath = (Get-ChildItem -LiteralPath $env:DHP_TEST_INSTALL_DIR -Recurse -Filter DockerHubPat.psd1 | Select-Object -First 1).FullName
+$checked = Test-ModuleManifest -Path $manifestPath -ErrorVariable manifestErrors -WarningVariable manifestWarnings -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
 Import-Module DockerHubPat
 $module = Get-Module DockerHubPat
 $password = ConvertTo-SecureString -String $env:DHP_TEST_PASSWORD -AsPlainText -Force
@@ -89,6 +96,12 @@ $tokens = @(Get-HubAccessToken)
     moduleBase = $module.ModuleBase
     installed = @(Get-InstalledPSResource -Name DockerHubPat -Path $env:DHP_TEST_INSTALL_DIR | ForEach-Object { $_.Version.ToString() })
     tokens = @($tokens | ForEach-Object { [ordered]@{ id = $_.Id.ToString(); label = $_.Label } })
+    foundByCommand = @($byCommand | ForEach-Object { [ordered]@{ names = @($_.Names); module = $_.ParentResource.Name; version = $_.ParentResource.Version.ToString() } })
+    listedTags = @($listed.Tags)
+    listedReleaseNotes = $listed.ReleaseNotes
+    manifestPath = $manifestPath
+    manifestProblems = @(@($manifestErrors) + @($manifestWarnings) | ForEach-Object { "$_" })
+    manifestChecked = $null -ne $checked
 } | ConvertTo-Json -Depth 4 | Set-Content -LiteralPath $env:DHP_TEST_RESULT -Encoding utf8
 '@
 }
@@ -125,6 +138,20 @@ Describe 'The published package' {
         $script:Requests = @(Get-HubRequestLog -HubUri $script:Hub)
         $script:Result = if (Test-Path -LiteralPath $script:ResultPath) {
             Get-Content -Raw -LiteralPath $script:ResultPath | ConvertFrom-Json
+        }
+        # The manifest as it is in the package, which is what a gallery shows.
+        $script:Manifest = Import-PowerShellDataFile -LiteralPath $script:Result.manifestPath
+
+        function Get-PackageEntryText {
+            param([Parameter(Mandatory)][string] $Entry)
+            $zip = [IO.Compression.ZipFile]::OpenRead(@(Get-ChildItem -LiteralPath $script:RepoDir -Filter '*.nupkg')[0].FullName)
+            try {
+                $item = $zip.GetEntry($Entry)
+                if ($null -eq $item) { return $null }
+                $reader = [IO.StreamReader]::new($item.Open())
+                try { $reader.ReadToEnd() } finally { $reader.Dispose() }
+            }
+            finally { $zip.Dispose() }
         }
     }
 
@@ -167,6 +194,60 @@ Describe 'The published package' {
         $got = @($script:Result.tokens | ForEach-Object { "$($_.id) $($_.label)" } | Sort-Object)
         $want = @($script:ServerTokens | ForEach-Object { "$($_.uuid) $($_.token_label)" } | Sort-Object)
         $got | Should -Be $want
+    }
+
+    It 'ships the LICENSE file, MIT as the manifest says' {
+        $license = Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '../LICENSE')
+        $license | Should -Match '^MIT License'
+        $license | Should -Match 'Copyright \(c\) \d{4} DockerHubPat contributors'
+        $script:Manifest.Copyright | Should -Match 'MIT'
+        Get-PackageEntryText 'LICENSE' | Should -BeExactly $license
+        $installed = Join-Path (Split-Path -Parent $script:Result.manifestPath) 'LICENSE'
+        Get-Content -Raw -LiteralPath $installed | Should -BeExactly $license
+    }
+
+    It 'is tagged for both editions and the three platforms, beside its own tags' {
+        $tags = @($script:Manifest.PrivateData.PSData.Tags)
+        foreach ($tag in 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS', 'Docker', 'DockerHub', 'AccessToken') {
+            $tags | Should -Contain $tag
+            @($script:Result.listedTags) | Should -Contain $tag
+        }
+    }
+
+    It "carries this version's CHANGELOG.md section as its release notes" {
+        $changelog = @(Get-Content -LiteralPath (Join-Path $PSScriptRoot '../CHANGELOG.md'))
+        $heading = [array]::FindIndex([string[]]$changelog, [Predicate[string]] { param($l) $l -match "^## \[$([regex]::Escape("$script:ManifestVersion"))\]" })
+        $heading | Should -BeGreaterThan -1 -Because 'CHANGELOG.md needs a section for the manifest version'
+        $next = [array]::FindIndex([string[]]$changelog, $heading + 1, [Predicate[string]] { param($l) $l -match '^## ' })
+        $section = $changelog[($heading + 1)..($(if ($next -lt 0) { $changelog.Count } else { $next }) - 1)]
+        $want = ($section -join "`n").Trim()
+
+        $want | Should -Not -BeNullOrEmpty
+        $script:Manifest.PrivateData.PSData.ReleaseNotes | Should -BeExactly $want
+        ($script:Result.listedReleaseNotes -replace '\r\n', "`n").Trim() | Should -BeExactly $want
+        $script:Manifest.PrivateData.PSData.ReleaseNotes | Should -Not -Match 'Unreleased'
+    }
+
+    It 'names no project, license or help address (the project has none yet)' {
+        $psData = $script:Manifest.PrivateData.PSData
+        $psData.ProjectUri | Should -BeNullOrEmpty
+        $psData.LicenseUri | Should -BeNullOrEmpty
+        $script:Manifest.HelpInfoURI | Should -BeNullOrEmpty
+        $nuspec = Get-PackageEntryText 'DockerHubPat.nuspec'
+        $nuspec | Should -Not -Match '<(projectUrl|licenseUrl)>'
+    }
+
+    It 'is found by Find-PSResource -CommandName Get-HubAccessToken' {
+        @($script:Result.foundByCommand).Count | Should -Be 1
+        $found = $script:Result.foundByCommand[0]
+        $found.module | Should -Be 'DockerHubPat'
+        [version]$found.version | Should -Be $script:ManifestVersion
+        @($found.names) | Should -Contain 'Get-HubAccessToken'
+    }
+
+    It 'passes Test-ModuleManifest without an error or a warning' {
+        $script:Result.manifestChecked | Should -BeTrue
+        @($script:Result.manifestProblems) | Should -BeNullOrEmpty
     }
 
     It "leaves the user's PSResourceGet repositories as they were" {
