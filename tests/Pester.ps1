@@ -60,11 +60,27 @@ try {
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputFormat = 'NUnitXml'
     $config.TestResult.OutputPath = Join-Path $resultDir 'pester.nunit.xml'
-    # Strict mode would leak from this script into every test file; they get PowerShell's defaults instead.
-    $run = & { Set-StrictMode -Off; Invoke-Pester -Configuration $config }
+    # Everything the run shows is also recorded, so a test that lets host text escape (a 'What if:'
+    # line not caught by Get-HostText) can be found below. The file goes once it has been read.
+    $transcript = Join-Path $resultDir 'pester-host.txt'
+    Start-Transcript -LiteralPath $transcript -UseMinimalHeader | Out-Null
+    try {
+        # Strict mode would leak from this script into every test file; they get PowerShell's defaults instead.
+        $run = & { Set-StrictMode -Off; Invoke-Pester -Configuration $config }
+    }
+    finally {
+        Stop-Transcript | Out-Null
+    }
 }
 finally {
     Stop-HubEmulator $emulator
+}
+
+$stray = @(Get-Content -LiteralPath $transcript | Where-Object { $_ -like 'What if:*' })
+Remove-Item -LiteralPath $transcript -Force
+if ($stray.Count) {
+    Write-Host "$($stray.Count) 'What if:' line(s) reached the console; a test should catch them with Get-HostText and check them:" -ForegroundColor Red
+    $stray | ForEach-Object { Write-Host "  $_" -ForegroundColor Red }
 }
 
 function Test-HasFailedTest($Block) {
@@ -77,17 +93,18 @@ function Test-HasFailedTest($Block) {
 $silentBlocks = @($run.FailedBlocks | Where-Object { -not (Test-HasFailedTest $_) }).Count
 $counts = [ordered]@{
     passed           = $run.PassedCount
-    failed           = $run.FailedCount + $run.FailedContainersCount + $silentBlocks
+    failed           = $run.FailedCount + $run.FailedContainersCount + $silentBlocks + [int]($stray.Count -gt 0)
     # Inconclusive tests neither passed nor failed: report them with the skipped ones.
     skipped          = $run.SkippedCount + $run.InconclusiveCount
     notRun           = $run.NotRunCount
     total            = $run.TotalCount
     failedBlocks     = $run.FailedBlocksCount
     failedContainers = $run.FailedContainersCount
-    result           = $run.Result
+    result           = if ($stray.Count) { 'Failed' } else { $run.Result }
+    strayWhatIfLines = $stray.Count
 }
 $counts | ConvertTo-Json | Set-Content -LiteralPath $ResultPath -Encoding utf8
-# Worded unlike build.ps1's closing line so only that one reads as the overall result.
-Write-Host ("Pester totals: passed {0}, failed {1}, skipped {2} (result {3})" -f $counts.passed, $counts.failed, $counts.skipped, $counts.result)
+# The suite's one-line summary, in the words of build.ps1's closing line but naming the suite.
+Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $counts.passed, $counts.failed, $counts.skipped)
 
-exit $(if ($run.Result -eq 'Passed' -and $counts.passed -gt 0) { 0 } else { 1 })
+exit $(if ($counts.result -eq 'Passed' -and $counts.passed -gt 0) { 0 } else { 1 })

@@ -667,15 +667,101 @@ function Split-Result {
     }
 }
 
+# A host that keeps what is written to it instead of showing it, so a test can assert on host text
+# (WhatIf messages, Out-Host) without that text landing in the test run's output. Prompts go to the
+# real host, which in a -NonInteractive run refuses them as it would have anyway.
+$script:HostTextCaptureSource = @'
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+using System.Text;
+
+namespace DockerHubPat.Tests
+{
+    public sealed class HostTextCapture : PSHost
+    {
+        private readonly PSHost _outer;
+        private readonly CapturedHostUI _ui;
+        private readonly Guid _id = Guid.NewGuid();
+        public HostTextCapture(PSHost outer) { _outer = outer; _ui = new CapturedHostUI(outer.UI); }
+        public string Text => _ui.Text.ToString();
+        // The module treats a ConsoleHost started with -NonInteractive specially; keep that visible.
+        public override string Name => _outer.Name;
+        public override Version Version => _outer.Version;
+        public override Guid InstanceId => _id;
+        public override PSHostUserInterface UI => _ui;
+        public override CultureInfo CurrentCulture => _outer.CurrentCulture;
+        public override CultureInfo CurrentUICulture => _outer.CurrentUICulture;
+        public override void SetShouldExit(int exitCode) { }
+        public override void EnterNestedPrompt() => throw new NotSupportedException();
+        public override void ExitNestedPrompt() => throw new NotSupportedException();
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+    }
+
+    public sealed class CapturedHostUI : PSHostUserInterface
+    {
+        private readonly PSHostUserInterface _outer;
+        internal readonly StringBuilder Text = new StringBuilder();
+        public CapturedHostUI(PSHostUserInterface outer) { _outer = outer; }
+        public override PSHostRawUserInterface RawUI => _outer.RawUI;
+        public override void Write(string value) => Text.Append(value);
+        public override void Write(ConsoleColor foreground, ConsoleColor background, string value) => Text.Append(value);
+        public override void WriteLine(string value) => Text.Append(value).Append('\n');
+        public override void WriteErrorLine(string value) => Text.Append(value).Append('\n');
+        public override void WriteDebugLine(string message) => Text.Append("DEBUG: ").Append(message).Append('\n');
+        public override void WriteVerboseLine(string message) => Text.Append("VERBOSE: ").Append(message).Append('\n');
+        public override void WriteWarningLine(string message) => Text.Append("WARNING: ").Append(message).Append('\n');
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override string ReadLine() => _outer.ReadLine();
+        public override SecureString ReadLineAsSecureString() => _outer.ReadLineAsSecureString();
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions) =>
+            _outer.Prompt(caption, message, descriptions);
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName) =>
+            _outer.PromptForCredential(caption, message, userName, targetName);
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName,
+            PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options) =>
+            _outer.PromptForCredential(caption, message, userName, targetName, allowedCredentialTypes, options);
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice) =>
+            _outer.PromptForChoice(caption, message, choices, defaultChoice);
+    }
+}
+'@
+
 function Get-HostText {
-    # What an action wrote to the host (WhatIf messages, Out-Host, verbose), via a transcript.
+    <#
+    .SYNOPSIS
+    What an action wrote to the host (WhatIf messages, Out-Host, warnings), kept from the console.
+    .DESCRIPTION
+    The action runs in this runspace, so it sees the caller's variables, modules and session, but as a
+    nested pipeline whose host is a HostTextCapture. Its errors are written on to the caller; its
+    output is dropped.
+    #>
     param([Parameter(Mandatory)][scriptblock] $Action)
-    $path = Join-Path ([IO.Path]::GetTempPath()) ('dhp-host-' + [guid]::NewGuid().ToString('N') + '.txt')
-    Start-Transcript -LiteralPath $path -UseMinimalHeader | Out-Null
-    try { & $Action | Out-Null }
-    finally { Stop-Transcript | Out-Null }
-    try { Get-Content -Raw -LiteralPath $path }
-    finally { Remove-Item -LiteralPath $path -ErrorAction SilentlyContinue }
+    if (-not ('DockerHubPat.Tests.HostTextCapture' -as [type])) { Add-Type -TypeDefinition $script:HostTextCaptureSource }
+    $capture = [DockerHubPat.Tests.HostTextCapture]::new($Host)
+    $settings = [Management.Automation.PSInvocationSettings]::new()
+    $settings.Host = $capture
+    $nested = [powershell]::Create([Management.Automation.RunspaceMode]::CurrentRunspace)
+    try {
+        $null = $nested.AddScript('param($Action) & $Action').AddArgument($Action)
+        try { $null = $nested.Invoke($null, $settings) }
+        catch [Management.Automation.MethodInvocationException] {
+            # Rethrow what the action threw, not the wrapper Invoke() puts around it.
+            $inner = $_.Exception.InnerException
+            if ($inner -is [Management.Automation.IContainsErrorRecord]) { throw $inner.ErrorRecord }
+            throw $inner
+        }
+        foreach ($record in $nested.Streams.Error) { Write-Error -ErrorRecord $record }
+    }
+    finally {
+        $nested.Dispose()
+    }
+    $capture.Text
 }
 
 Export-ModuleMember -Function Get-PwshInvocation, Start-HubEmulator, Stop-HubEmulator, Invoke-Emulator,

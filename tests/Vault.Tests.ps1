@@ -391,8 +391,12 @@ Describe 'New-HubAccessToken saves the new secret in a vault' {
             $err = Get-TerminatingError { New-HubAccessToken -Label 'whatif-down' -Vault $Vaults.Unavailable -WhatIf }
             $err.FullyQualifiedErrorId | Should -BeLike 'SecretVaultUnavailable,*'
 
-            $made = @(New-HubAccessToken -Label 'whatif-ok' -WhatIf)
-            $made | Should -HaveCount 0
+            $box = @{}
+            $text = Get-HostText { $box.Made = @(New-HubAccessToken -Label 'whatif-ok' -WhatIf) }
+            $box.Made | Should -HaveCount 0
+            $whatIf = @($text -split '\r?\n' | Where-Object { $_ -like 'What if:*' })
+            $whatIf | Should -HaveCount 1
+            $whatIf[0] | Should -Match "'whatif-ok'.*'DockerHub-$($account.Username)-whatif-ok' in vault '$($Vaults.Default)'"
             Assert-NothingCreated -Account $account -Label 'whatif-ok'
             Find-SecretByName -Name "DockerHub-$($account.Username)-whatif-ok" | Should -HaveCount 0
         }
@@ -748,7 +752,10 @@ Describe 'Remove-HubAccessToken -RemoveSecret' {
     It 'removes nothing with -WhatIf' {
         $made = New-HubAccessToken -Label 'rm-whatif'
         Clear-HubRequestLog
-        Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force -WhatIf
+        $text = Get-HostText { Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force -WhatIf }
+        $whatIf = @($text -split '\r?\n' | Where-Object { $_ -like 'What if:*' })
+        $whatIf | Should -HaveCount 1
+        $whatIf[0] | Should -Match "'rm-whatif' \($($made.Id)\) and its vault secret"
         @(Get-HubRequestLog -Path '/v2/access-tokens/*' | Where-Object method -EQ 'DELETE') | Should -HaveCount 0
         @(Get-ServerToken -Username $account.Username | Where-Object uuid -EQ "$($made.Id)") | Should -HaveCount 1
         Get-VaultSecretInfo -Name $made.SecretName -Vault $Vaults.Default | Should -HaveCount 1
