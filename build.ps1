@@ -5,7 +5,8 @@ Builds, tests and demonstrates the DockerHubPat module.
 .DESCRIPTION
   build  restore, compile the module with the manifest's version, assemble out/DockerHubPat/, build the emulator
   test   build, then the xunit tests and the Pester tests; ends with 'Tests: N passed, N failed, N skipped'
-  demo   build, then run tests/Demo.ps1 against a fresh Hub emulator
+  demo   build, then run tests/Demo.ps1 against a fresh Hub emulator, with a throw-away vault it registers
+         in a temporary home and removes again
   package  build, then publish the module folder to a throw-away local repository and keep the nupkg
            as out/DockerHubPat.<version>.nupkg, ready for Publish-PSResource -NupkgPath
   bench  build, then time DockerHubPat against a plain Invoke-RestMethod script on a Hub emulator
