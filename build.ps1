@@ -159,10 +159,10 @@ function Build-Help {
 }
 
 function Invoke-BuildTask {
-    # Quiet: a build that works says only where the module is; warnings and errors still show.
+    # Quiet: restore and build show their warnings, errors and summary, not every project they touch.
     Invoke-Native dotnet 'restore', (Join-Path $Root 'DockerHubPat.sln'), '--verbosity', 'quiet'
     $script:Version = Get-ModuleVersion
-    Invoke-Native dotnet 'build', $ModuleProject, '-c', $Configuration, "-p:Version=$Version", '--no-restore', '--nologo', '--verbosity', 'quiet', '-clp:NoSummary'
+    Invoke-Native dotnet 'build', $ModuleProject, '-c', $Configuration, "-p:Version=$Version", '--no-restore', '--nologo', '--verbosity', 'quiet'
 
     if (Test-Path -LiteralPath $ModuleOut) { Remove-Item -LiteralPath $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
@@ -172,7 +172,7 @@ function Invoke-BuildTask {
     Get-ShippedAssembly | Copy-Item -Destination $ModuleOut
     Build-Help
 
-    Invoke-Native dotnet 'build', $EmulatorProject, '-c', $Configuration, '--no-restore', '--nologo', '--verbosity', 'quiet', '-clp:NoSummary'
+    Invoke-Native dotnet 'build', $EmulatorProject, '-c', $Configuration, '--no-restore', '--nologo', '--verbosity', 'quiet'
     Write-Host "Module $Version is in $ModuleOut" -ForegroundColor Green
 }
 
