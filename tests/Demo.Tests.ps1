@@ -21,7 +21,8 @@ BeforeAll {
     $script:Lines = @(($script:Run.StdOut -replace '\x1b\[[0-9;]*[A-Za-z]', '') -split '\r?\n')
     $script:Headings = @($script:Lines | Where-Object { $_ -like '# *' })
     $script:Outcomes = @($script:Lines | Where-Object { $_ -like '=> *' })
-    $script:ServerTokens = @(Get-ServerToken -Username bob -HubUri $script:Emulator.Url)
+    # With the secrets: the one token the demo leaves has one that the output must not show.
+    $script:ServerTokens = @(Get-ServerToken -Username bob -HubUri $script:Emulator.Url -IncludeSecret)
 
     function Get-Outcome {
         # The '=> ' line of the step whose heading matches.
@@ -93,6 +94,10 @@ Describe 'build.ps1 demo (tests/Demo.ps1)' {
     It 'never shows a token secret' {
         # Hub's secrets start with dckr_pat_; the demo shows that prefix only with the rest masked.
         $script:Run.StdOut | Should -Not -Match 'dckr_pat_(?!\*{8})'
+        $script:ServerTokens.Count | Should -Be 1
+        $script:ServerTokens[0].token | Should -BeLike 'dckr_pat_*'
+        # Without its well-known prefix, so a secret shown in part is caught too.
+        $script:Run.StdOut.Contains($script:ServerTokens[0].token.Substring('dckr_pat_'.Length)) | Should -BeFalse
     }
 
     It 'leaves no vault registration and no temporary home behind' {
