@@ -4,7 +4,8 @@
 #    Connect-HubAccount -CredentialSecretName and Remove-HubAccessToken -RemoveSecret must stop with
 #    SecretVaultLocked before any request to Hub, and work once the vault is unlocked;
 #  - interactive: a real console under tmux, where the vault asks for its password through
-#    SecretManagement's own prompt before the token is created, and a wrong password creates nothing.
+#    SecretManagement's own prompt before anything reaches Hub (create, sign-in, delete), the three
+#    commands then work, and a wrong password creates nothing.
 # The vaults are the SecretStore and test-vault stand-ins of tests/SecretManagement, set up inside each
 # child process (their store lives in that process's memory). Hub's side is read from the emulator.
 
@@ -219,11 +220,12 @@ Describe 'A locked vault at an interactive prompt (a real console under tmux)' {
 
         function Stop-Console($Console) { & $Tmux -L $Console.Socket kill-server 2>$null }
 
-        # The console's script: the default SecretStore setup, locked, then New-HubAccessToken.
-        function Get-ConsoleScript($Account, [string] $Label, [string] $ResultPath) {
+        # The console's script: sign in, the default SecretStore setup with $Prepare run while it is
+        # still unlocked, then locked as in a new session, then $Action, which fills $result.
+        function Get-ConsoleScript($Account, [string] $ResultPath, [string] $Action, [string] $Prepare = '') {
             $values = @{
                 Module = $env:DOCKERHUBPAT_TEST_MODULE; Init = $Init; Hub = $Hub; User = $Account.Username
-                Password = $Account.Password; VaultPassword = $VaultPassword; Label = $Label; Result = $ResultPath
+                Password = $Account.Password; VaultPassword = $VaultPassword; Result = $ResultPath
             }
             $literals = @{}
             foreach ($key in $values.Keys) { $literals[$key] = "'" + ($values[$key] -replace "'", "''") + "'" }
@@ -232,17 +234,17 @@ Describe 'A locked vault at an interactive prompt (a real console under tmux)' {
 Import-Module $($literals.Module)
 `$null = & $($literals.Init) -Register Default, SecretStore
 `$pw = ConvertTo-SecureString $($literals.VaultPassword) -AsPlainText -Force
+`$hub = $($literals.Hub)
+`$login = [pscredential]::new($($literals.User), (ConvertTo-SecureString $($literals.Password) -AsPlainText -Force))
 Set-SecretStoreConfiguration -Authentication Password -Password `$pw -Interaction Prompt -PasswordTimeout 900 -Confirm:`$false
 Set-SecretVaultDefault -Name SecretStore
+`$null = Connect-HubAccount -Credential `$login -HubUri `$hub
+$Prepare
 Lock-TestVault -VaultName SecretStore
-`$null = Connect-HubAccount -Credential ([pscredential]::new($($literals.User), (ConvertTo-SecureString $($literals.Password) -AsPlainText -Force))) -HubUri $($literals.Hub)
-`$result = [ordered]@{ ErrorId = `$null; Message = `$null; Vault = `$null; SecretName = `$null; SecretMatches = `$false }
+'DHP-READY'
+`$result = [ordered]@{ ErrorId = `$null; Message = `$null }
 try {
-    `$made = New-HubAccessToken -Label $($literals.Label)
-    `$result.Vault = `$made.Vault
-    `$result.SecretName = `$made.SecretName
-    `$stored = Get-Secret -Name `$made.SecretName -Vault SecretStore
-    `$result.SecretMatches = `$stored.GetNetworkCredential().Password -eq [pscredential]::new('x', `$made.Secret).GetNetworkCredential().Password
+$Action
 }
 catch {
     `$result.ErrorId = `$_.FullyQualifiedErrorId
@@ -251,6 +253,27 @@ catch {
 [pscustomobject] `$result | Export-Clixml -LiteralPath $($literals.Result)
 'DHP-DONE'
 "@
+        }
+
+        $script:CreateAction = @'
+    $made = New-HubAccessToken -Label $label
+    $result.Vault = $made.Vault
+    $result.SecretName = $made.SecretName
+    $stored = Get-Secret -Name $made.SecretName -Vault SecretStore
+    $result.SecretMatches = $stored.GetNetworkCredential().Password -eq [pscredential]::new('x', $made.Secret).GetNetworkCredential().Password
+'@
+
+        # Once the console is set up, starts the request log afresh; then waits for the vault's prompt,
+        # checks Hub saw nothing yet, types the answer and waits for the end.
+        function Invoke-Prompted($Console, [string] $Answer, [string] $NoRequestYet) {
+            $null = Wait-Screen $Console '*DHP-READY*'
+            Clear-HubRequestLog
+            $null = Wait-Screen $Console '*Vault SecretStore requires a password.*Enter password:*'
+            $method, $path = $NoRequestYet -split ' ', 2
+            Get-Request $method $path | Should -HaveCount 0 -Because 'the vault asks before anything reaches Hub'
+            & $Tmux -L $Console.Socket send-keys -t main -l $Answer
+            & $Tmux -L $Console.Socket send-keys -t main Enter
+            Wait-Screen $Console '*DHP-DONE*'
         }
     }
 
@@ -261,14 +284,9 @@ catch {
     It 'asks for the vault password through SecretManagement''s prompt before creating the token, then saves its secret' {
         $account = New-TestAccount -Prefix 'lockedtty'
         $resultPath = Join-Path $TestDrive 'right.clixml'
-        Clear-HubRequestLog
-        $console = Start-Console (Get-ConsoleScript $account 'typed-password' $resultPath)
+        $console = Start-Console (Get-ConsoleScript $account $resultPath ("`$label = 'typed-password'`n" + $CreateAction))
         try {
-            $screen = Wait-Screen $console '*Vault SecretStore requires a password.*Enter password:*'
-            Get-Request POST '/v2/access-tokens' | Should -HaveCount 0 -Because 'the prompt comes before the token is created'
-            & $Tmux -L $console.Socket send-keys -t main -l $VaultPassword
-            & $Tmux -L $console.Socket send-keys -t main Enter
-            $screen = Wait-Screen $console '*DHP-DONE*'
+            $screen = Invoke-Prompted $console $VaultPassword 'POST /v2/access-tokens'
             $screen | Should -Not -BeLike "*$VaultPassword*" -Because 'the password is read masked'
         }
         finally { Stop-Console $console }
@@ -285,20 +303,56 @@ catch {
     It 'creates no token when the vault password is wrong' {
         $account = New-TestAccount -Prefix 'lockedwrong'
         $resultPath = Join-Path $TestDrive 'wrong.clixml'
-        Clear-HubRequestLog
-        $console = Start-Console (Get-ConsoleScript $account 'wrong-password' $resultPath)
-        try {
-            $null = Wait-Screen $console '*Enter password:*'
-            & $Tmux -L $console.Socket send-keys -t main -l 'not-the-password'
-            & $Tmux -L $console.Socket send-keys -t main Enter
-            $null = Wait-Screen $console '*DHP-DONE*'
-        }
+        $console = Start-Console (Get-ConsoleScript $account $resultPath ("`$label = 'wrong-password'`n" + $CreateAction))
+        try { $null = Invoke-Prompted $console 'not-the-password' 'POST /v2/access-tokens' }
         finally { Stop-Console $console }
 
         $result = Import-Clixml -LiteralPath $resultPath
         $result.ErrorId | Should -BeLike 'SecretVaultLocked,*'
-        $result.Message | Should -BeLike "*'SecretStore'*Unlock-SecretStore -Password*"
+        $result.Message | Should -BeLike "*'SecretStore' is still locked*Unlock-SecretStore -Password*"
         Get-ServerLabel $account | Should -HaveCount 0
         Get-Request POST '/v2/access-tokens' | Should -HaveCount 0
+    }
+
+    It 'Connect-HubAccount -CredentialSecretName lets the vault ask, then signs in' {
+        $account = New-TestAccount -Prefix 'lockedttyconnect'
+        $resultPath = Join-Path $TestDrive 'connect.clixml'
+        $console = Start-Console (Get-ConsoleScript $account $resultPath -Prepare @'
+Set-Secret -Name hub-login -Secret $login -Vault SecretStore
+Disconnect-HubAccount
+'@ -Action @'
+    $session = Connect-HubAccount -CredentialSecretName hub-login -Vault SecretStore -HubUri $hub -PassThru
+    $result.User = $session.Username
+'@)
+        try {
+            $null = Invoke-Prompted $console $VaultPassword 'POST /v2/users/login'
+        }
+        finally { Stop-Console $console }
+
+        $result = Import-Clixml -LiteralPath $resultPath
+        $result.ErrorId | Should -BeNullOrEmpty -Because "$($result.Message)"
+        $result.User | Should -Be $account.Username
+        Get-Request POST '/v2/users/login' | Should -HaveCount 1
+    }
+
+    It 'Remove-HubAccessToken -RemoveSecret lets the vault ask before the first delete, then removes token and secret' {
+        $account = New-TestAccount -Prefix 'lockedttyremove'
+        $resultPath = Join-Path $TestDrive 'remove.clixml'
+        $console = Start-Console (Get-ConsoleScript $account $resultPath -Prepare @'
+$made = New-HubAccessToken -Label 'to-remove'
+'@ -Action @'
+    Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force
+    $result.SecretLeft = @(Get-SecretInfo -Name $made.SecretName -Vault SecretStore).Count
+'@)
+        try {
+            $null = Invoke-Prompted $console $VaultPassword 'DELETE /v2/access-tokens/*'
+        }
+        finally { Stop-Console $console }
+
+        $result = Import-Clixml -LiteralPath $resultPath
+        $result.ErrorId | Should -BeNullOrEmpty -Because "$($result.Message)"
+        $result.SecretLeft | Should -Be 0
+        Get-ServerLabel $account | Should -HaveCount 0
+        Get-Request DELETE '/v2/access-tokens/*' | Should -HaveCount 1
     }
 }
