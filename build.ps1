@@ -46,6 +46,7 @@ $ModuleSource = Join-Path $Root 'module'
 $ModuleOut = Join-Path $Root 'out/DockerHubPat'
 $ResultsDir = Join-Path $Root 'out/testresults'
 $ModuleProject = Join-Path $Root 'src/DockerHubPat/DockerHubPat.csproj'
+$LoaderProject = Join-Path $Root 'src/DockerHubPat.LoadContext/DockerHubPat.LoadContext.csproj'
 $EmulatorProject = Join-Path $Root 'tests/HubEmulator/HubEmulator.csproj'
 $UnitTestProject = Join-Path $Root 'tests/DockerHubPat.Tests/DockerHubPat.Tests.csproj'
 $EmulatorDll = Join-Path $Root "tests/HubEmulator/bin/$Configuration/net10.0/HubEmulator.dll"
@@ -81,13 +82,20 @@ function Get-ModuleVersion {
     (Import-PowerShellDataFile -LiteralPath $manifest).ModuleVersion
 }
 
-function Get-ShippedAssembly {
+function Copy-ModuleAssembly {
+    # DockerHubPat.dll and its loader go at the top of the module folder; every library it needs goes
+    # into dependencies/, which only the module's own resolvers read (see module/DockerHubPat.psm1).
     # The csproj keeps PowerShellStandard.Library out of the output (ExcludeAssets=runtime), so every
-    # dll there is the module or a runtime dependency it needs on Windows PowerShell 5.1.
+    # other dll there is a runtime dependency.
     $targetDir = Join-Path $Root "src/DockerHubPat/bin/$Configuration/netstandard2.0"
-    Get-ChildItem -LiteralPath $targetDir -Filter '*.dll'
-    # The pdb gives line numbers in stack traces from the module's own code.
-    Get-ChildItem -LiteralPath $targetDir -Filter 'DockerHubPat.pdb'
+    $loaderDir = Join-Path $Root "src/DockerHubPat.LoadContext/bin/$Configuration/net8.0"
+    $dependencies = Join-Path $ModuleOut 'dependencies'
+    New-Item -ItemType Directory -Path $dependencies | Out-Null
+    # The pdbs give line numbers in stack traces from the module's own code.
+    foreach ($own in 'DockerHubPat.dll', 'DockerHubPat.pdb') { Copy-Item -LiteralPath (Join-Path $targetDir $own) -Destination $ModuleOut }
+    foreach ($own in 'DockerHubPat.LoadContext.dll', 'DockerHubPat.LoadContext.pdb') { Copy-Item -LiteralPath (Join-Path $loaderDir $own) -Destination $ModuleOut }
+    Get-ChildItem -LiteralPath $targetDir -Filter '*.dll' | Where-Object Name -ne 'DockerHubPat.dll' |
+        Copy-Item -Destination $dependencies
 }
 
 function Copy-ModuleSource {
@@ -163,13 +171,14 @@ function Invoke-BuildTask {
     Invoke-Native dotnet 'restore', (Join-Path $Root 'DockerHubPat.sln'), '--verbosity', 'quiet'
     $script:Version = Get-ModuleVersion
     Invoke-Native dotnet 'build', $ModuleProject, '-c', $Configuration, "-p:Version=$Version", '--no-restore', '--nologo', '--verbosity', 'quiet'
+    Invoke-Native dotnet 'build', $LoaderProject, '-c', $Configuration, "-p:Version=$Version", '--no-restore', '--nologo', '--verbosity', 'quiet'
 
     if (Test-Path -LiteralPath $ModuleOut) { Remove-Item -LiteralPath $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     Copy-ModuleSource
     Update-BuiltManifest
     Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination $ModuleOut
-    Get-ShippedAssembly | Copy-Item -Destination $ModuleOut
+    Copy-ModuleAssembly
     Build-Help
 
     Invoke-Native dotnet 'build', $EmulatorProject, '-c', $Configuration, '--no-restore', '--nologo', '--verbosity', 'quiet'

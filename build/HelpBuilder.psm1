@@ -182,7 +182,8 @@ function Get-ModuleCommandMetadata {
             }
         }
         [pscustomobject]@{
-            AssemblyName = [IO.Path]::GetFileName($module.ImplementingAssembly.Location)
+            # Get-Help looks for <the cmdlets' dll>-Help.xml; the root module may be a script that loads it.
+            AssemblyName = [IO.Path]::GetFileName(@($module.ExportedCmdlets.Values)[0].ImplementingType.Assembly.Location)
             Commands     = @($commands)
         } | ConvertTo-Json -Depth 8 -Compress
     }

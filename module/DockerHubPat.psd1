@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'DockerHubPat.dll'
+    RootModule           = 'DockerHubPat.psm1'
     # The one place the version lives: build.ps1 stamps it into the assembly and the User-Agent.
     ModuleVersion        = '0.1.0'
     GUID                 = '5b0f3c2e-8d4a-4f6b-9a57-2f1d6c9e4b31'
