@@ -4,6 +4,7 @@
 Builds, tests and demonstrates the DockerHubPat module.
 .DESCRIPTION
   build  restore, compile the module with the manifest's version, assemble out/DockerHubPat/, build the emulator
+         and the test module tests/OldFlurl
   test   build, then the xunit tests and the Pester tests; ends with 'Tests: N passed, N failed, N skipped'
   demo   build, then run tests/Demo.ps1 against a fresh Hub emulator, with a throw-away vault it registers
          in a temporary home and removes again
@@ -48,6 +49,8 @@ $ResultsDir = Join-Path $Root 'out/testresults'
 $ModuleProject = Join-Path $Root 'src/DockerHubPat/DockerHubPat.csproj'
 $LoaderProject = Join-Path $Root 'src/DockerHubPat.LoadContext/DockerHubPat.LoadContext.csproj'
 $EmulatorProject = Join-Path $Root 'tests/HubEmulator/HubEmulator.csproj'
+# A binary module built against an older Flurl.Http, for tests/Isolation.Tests.ps1.
+$OldFlurlProject = Join-Path $Root 'tests/OldFlurl/OldFlurl.csproj'
 $UnitTestProject = Join-Path $Root 'tests/DockerHubPat.Tests/DockerHubPat.Tests.csproj'
 $EmulatorDll = Join-Path $Root "tests/HubEmulator/bin/$Configuration/net10.0/HubEmulator.dll"
 # Read from the manifest by the build task; the tests are built with the same version.
@@ -182,6 +185,7 @@ function Invoke-BuildTask {
     Build-Help
 
     Invoke-Native dotnet 'build', $EmulatorProject, '-c', $Configuration, '--no-restore', '--nologo', '--verbosity', 'quiet'
+    Invoke-Native dotnet 'build', $OldFlurlProject, '-c', $Configuration, '--no-restore', '--nologo', '--verbosity', 'quiet'
     Write-Host "Module $Version is in $ModuleOut" -ForegroundColor Green
 }
 
