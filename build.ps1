@@ -95,8 +95,9 @@ function Copy-ModuleAssembly {
     $dependencies = Join-Path $ModuleOut 'dependencies'
     New-Item -ItemType Directory -Path $dependencies | Out-Null
     # The pdbs give line numbers in stack traces from the module's own code.
-    foreach ($own in 'DockerHubPat.dll', 'DockerHubPat.pdb') { Copy-Item -LiteralPath (Join-Path $targetDir $own) -Destination $ModuleOut }
-    foreach ($own in 'DockerHubPat.LoadContext.dll', 'DockerHubPat.LoadContext.pdb') { Copy-Item -LiteralPath (Join-Path $loaderDir $own) -Destination $ModuleOut }
+    $own = (Join-Path $targetDir 'DockerHubPat.dll'), (Join-Path $targetDir 'DockerHubPat.pdb'),
+        (Join-Path $loaderDir 'DockerHubPat.LoadContext.dll'), (Join-Path $loaderDir 'DockerHubPat.LoadContext.pdb')
+    Copy-Item -LiteralPath $own -Destination $ModuleOut
     Get-ChildItem -LiteralPath $targetDir -Filter '*.dll' | Where-Object Name -ne 'DockerHubPat.dll' |
         Copy-Item -Destination $dependencies
 }
