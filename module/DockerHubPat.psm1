@@ -8,7 +8,8 @@ $binaryModule = Join-Path $PSScriptRoot 'DockerHubPat.dll'
 $assembly = if ($PSEdition -eq 'Core') {
     # The loader lives in the default context, shared by every copy of DockerHubPat in the session.
     if (-not ('DockerHubPat.LoadContext.ModuleLoadContext' -as [type])) {
-        Add-Type -LiteralPath (Join-Path $PSScriptRoot 'DockerHubPat.LoadContext.dll')
+        # LoadFrom, not Add-Type: the same default context, without Add-Type's start-up cost.
+        $null = [Reflection.Assembly]::LoadFrom((Join-Path $PSScriptRoot 'DockerHubPat.LoadContext.dll'))
     }
     [DockerHubPat.LoadContext.ModuleLoadContext]::LoadModule($binaryModule)
 }
@@ -18,7 +19,8 @@ else {
 
 # 'Import-Module DockerHubPat -Force' leaves the cmdlets' module from the last import behind, and importing
 # the same assembly again would then hand back that one without its cmdlets in this scope.
-Get-Module -All | Where-Object { $_.ImplementingAssembly -eq $assembly } | Remove-Module -Force
+$stale = (Get-Module -All).Where({ $_.ImplementingAssembly -eq $assembly })
+if ($stale) { Remove-Module -ModuleInfo $stale -Force }
 # Module-qualified, so a proxy function named Import-Module never decides how the module loads.
 $binary = Microsoft.PowerShell.Core\Import-Module -Assembly $assembly -PassThru
 Export-ModuleMember -Cmdlet @($binary.ExportedCmdlets.Keys)
