@@ -500,6 +500,12 @@ Describe 'Organization control routes' {
         @($changed.members) | Should -BeNullOrEmpty
     }
 
+    It 'refuses to start with a seed account named like a default organization' {
+        $seed = Join-Path $TestDrive 'seed.json'
+        Set-Content -LiteralPath $seed -Value '{"accounts":[{"username":"acme","password":"pw"}]}'
+        { Start-HubEmulator -SeedFile $seed } | Should -Throw '*exit code 2*default organization*'
+    }
+
     It 'shows a personal token''s secret only when asked' {
         $pat = Add-TestToken -Username $Member.Username -LabelPrefix 'peek-'
         (Get-ServerToken -Username $Member.Username | Where-Object uuid -EQ $pat.uuid).token | Should -BeExactly ''

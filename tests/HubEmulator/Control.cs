@@ -444,6 +444,11 @@ internal sealed class SeedFile
                 throw new InvalidDataException($"accounts[{index}]: {error}");
             }
 
+            if (HubState.DefaultOrganizationNames.Contains(spec!.Username, StringComparer.Ordinal))
+            {
+                throw new InvalidDataException($"accounts[{index}]: '{spec.Username}' is the name of a default organization");
+            }
+
             List<TokenSeed> tokens = [];
             if (item.TryGetProperty("tokens", out JsonElement tokenElement) && tokenElement.ValueKind != JsonValueKind.Null
                 && !SeedParser.TryParseTokens(tokenElement, out tokens, out error))

@@ -169,6 +169,9 @@ internal sealed partial class HubState
 {
     public const string OatPrefix = "dckr_oat_";
 
+    /// <summary>Names an account may not take, in a seed file or otherwise: Hub has one namespace.</summary>
+    public static readonly string[] DefaultOrganizationNames = ["acme", "globex"];
+
     private readonly Dictionary<string, Organization> _orgs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OrgAccessToken> _orgTokens = new(StringComparer.Ordinal);
 
