@@ -764,9 +764,100 @@ function Get-HostText {
     $capture.Text
 }
 
+function Get-TestTmux {
+    <#
+    .SYNOPSIS
+    Finds tmux, which drives a real console for tests of what a person sees (prompts, tables at 80 columns).
+    .DESCRIPTION
+    CI starts on a fresh Debian machine with only the .NET SDK, so tmux is installed with apt-get when
+    that is possible (root or password-less sudo). Returns Path, or SkipReason when there is no tmux.
+    #>
+    [CmdletBinding()]
+    param()
+    if ($IsWindows) {
+        return [pscustomobject]@{ Path = $null; SkipReason = 'tmux drives a Unix terminal; console tests run on Linux and macOS' }
+    }
+    $find = { (Get-Command tmux -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source }
+    $path = & $find
+    if (-not $path -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
+        $sudo = if ((id -u) -eq '0') { @() } elseif (Get-Command sudo -ErrorAction SilentlyContinue) { @('sudo', '-n') } else { $null }
+        if ($null -ne $sudo) {
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            & @sudo apt-get update -qq 2>&1 | Out-Null
+            & @sudo apt-get install -y -qq tmux 2>&1 | Out-Null
+            $path = & $find
+        }
+    }
+    [pscustomobject]@{
+        Path       = $path
+        SkipReason = if ($path) { $null } else { 'tmux is not installed and apt-get could not install it (no root, no sudo, or no package source)' }
+    }
+}
+
+function Start-TestConsole {
+    <#
+    .SYNOPSIS
+    Runs a script in an interactive pwsh (no -NonInteractive) in a detached tmux console of the given size.
+    .DESCRIPTION
+    Each console has its own tmux server, which inherits this process's environment (HOME,
+    PSModulePath, DOCKERHUBPAT_TEST_HUB). The pane stays after the script ends so its screen can be read.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $Tmux,
+        [Parameter(Mandatory)][string] $Script,
+        [ValidateRange(40, 400)][int] $Width = 160,
+        [ValidateRange(10, 200)][int] $Height = 50
+    )
+    $socket = 'dhp-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+    $path = Join-Path ([IO.Path]::GetTempPath()) "$socket.ps1"
+    Set-Content -LiteralPath $path -Value $Script -Encoding utf8
+    $pwsh = Get-PwshInvocation
+    $command = (@($pwsh.FilePath) + $pwsh.Arguments + @('-NoProfile', '-File', $path) | ForEach-Object { "'$($_ -replace "'", "'\''")'" }) -join ' '
+    # -u: UTF-8 whatever the locale, so an ellipsis reads back as one.
+    & $Tmux -u -L $socket new-session -d -s main -x $Width -y $Height $command ';' set-option -t main remain-on-exit on
+    if ($LASTEXITCODE -ne 0) { throw "tmux could not start a console (exit code $LASTEXITCODE)." }
+    [pscustomobject]@{ Tmux = $Tmux; Socket = $socket; ScriptPath = $path }
+}
+
+function Get-ConsoleScreen {
+    # The console's text, with its scrollback. -Joined puts lines the terminal wrapped back together,
+    # so a line longer than the console shows as one long line.
+    param([Parameter(Mandatory)] $Console, [switch] $Joined)
+    $options = @('-p', '-t', 'main', '-S', '-200')
+    if ($Joined) { $options += '-J' }
+    (& $Console.Tmux -u -L $Console.Socket capture-pane @options) -join "`n"
+}
+
+function Wait-ConsoleScreen {
+    # Polls the screen until it is -like the pattern, at most $Seconds (clamped to 5..120).
+    param([Parameter(Mandatory)] $Console, [Parameter(Mandatory)][string] $Pattern, [int] $Seconds = 60)
+    $deadline = [DateTime]::UtcNow.AddSeconds([Math]::Clamp($Seconds, 5, 120))
+    while ([DateTime]::UtcNow -lt $deadline) {
+        $screen = Get-ConsoleScreen $Console
+        if ($screen -like $Pattern) { return $screen }
+        Start-Sleep -Milliseconds 200
+    }
+    throw "The console never showed '$Pattern'. It shows:`n$(Get-ConsoleScreen $Console)"
+}
+
+function Send-ConsoleText {
+    # Types the text into the console, then presses Enter.
+    param([Parameter(Mandatory)] $Console, [Parameter(Mandatory)][string] $Text)
+    & $Console.Tmux -L $Console.Socket send-keys -t main -l $Text
+    & $Console.Tmux -L $Console.Socket send-keys -t main Enter
+}
+
+function Stop-TestConsole {
+    param([Parameter(Mandatory)] $Console)
+    & $Console.Tmux -L $Console.Socket kill-server 2>$null
+    Remove-Item -LiteralPath $Console.ScriptPath -ErrorAction SilentlyContinue
+}
+
 Export-ModuleMember -Function Get-PwshInvocation, Start-HubEmulator, Stop-HubEmulator, Invoke-Emulator,
     New-TestAccount, Add-TestToken, Get-ServerToken, Get-HubRequestLog,
     New-TestOrganization, Set-TestOrganization, Add-TestOrgToken, Get-ServerOrgToken, Invoke-HubApi, Get-TestBearer,
     Clear-HubRequestLog, Invoke-InFreshPwsh,
     Invoke-PwshProcess,
-    Connect-TestAccount, Get-TerminatingError, Split-Result, Get-HostText
+    Connect-TestAccount, Get-TerminatingError, Split-Result, Get-HostText,
+    Get-TestTmux, Start-TestConsole, Get-ConsoleScreen, Wait-ConsoleScreen, Send-ConsoleText, Stop-TestConsole

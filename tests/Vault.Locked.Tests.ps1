@@ -171,54 +171,9 @@ Describe 'A locked vault in an unattended session (pwsh -NonInteractive)' {
 
 Describe 'A locked vault at an interactive prompt (a real console under tmux)' {
     BeforeAll {
-        $script:Tmux = $null
-        $script:SkipReason = $null
-        if ($IsWindows) {
-            $script:SkipReason = 'tmux drives a Unix terminal; this console test runs on Linux and macOS'
-        }
-        else {
-            $script:Tmux = (Get-Command tmux -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
-            if (-not $Tmux -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-                # CI starts on a fresh Debian machine with only the .NET SDK.
-                $sudo = if ((id -u) -eq '0') { @() } elseif (Get-Command sudo -ErrorAction SilentlyContinue) { @('sudo', '-n') } else { $null }
-                if ($null -ne $sudo) {
-                    $env:DEBIAN_FRONTEND = 'noninteractive'
-                    & @sudo apt-get update -qq 2>&1 | Out-Null
-                    & @sudo apt-get install -y -qq tmux 2>&1 | Out-Null
-                    $script:Tmux = (Get-Command tmux -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
-                }
-            }
-            if (-not $Tmux) { $script:SkipReason = 'tmux is not installed and apt-get could not install it (no root, no sudo, or no package source)' }
-        }
-
-        # Starts an interactive pwsh (no -NonInteractive) in a detached tmux console that runs $Script,
-        # and returns how to reach it. The script writes its result to $ResultPath.
-        function Start-Console([string] $Script) {
-            $socket = 'dhp-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
-            $path = Join-Path $TestDrive "$socket.ps1"
-            Set-Content -LiteralPath $path -Value $Script -Encoding utf8
-            $pwsh = Get-PwshInvocation
-            $command = (@($pwsh.FilePath) + $pwsh.Arguments + @('-NoProfile', '-File', $path) | ForEach-Object { "'$($_ -replace "'", "'\''")'" }) -join ' '
-            # A private tmux server: it inherits this process's environment (HOME, PSModulePath, the test hub).
-            & $Tmux -L $socket new-session -d -s main -x 160 -y 50 $command ';' set-option -t main remain-on-exit on
-            if ($LASTEXITCODE -ne 0) { throw "tmux could not start a console (exit code $LASTEXITCODE)." }
-            [pscustomobject]@{ Socket = $socket }
-        }
-
-        function Get-Screen($Console) { (& $Tmux -L $Console.Socket capture-pane -p -t main -S -200) -join "`n" }
-
-        # Polls the screen until the pattern shows, at most $Seconds (clamped to 5..120).
-        function Wait-Screen($Console, [string] $Pattern, [int] $Seconds = 60) {
-            $deadline = [DateTime]::UtcNow.AddSeconds([Math]::Clamp($Seconds, 5, 120))
-            while ([DateTime]::UtcNow -lt $deadline) {
-                $screen = Get-Screen $Console
-                if ($screen -like $Pattern) { return $screen }
-                Start-Sleep -Milliseconds 200
-            }
-            throw "The console never showed '$Pattern'. It shows:`n$(Get-Screen $Console)"
-        }
-
-        function Stop-Console($Console) { & $Tmux -L $Console.Socket kill-server 2>$null }
+        $found = Get-TestTmux
+        $script:Tmux = $found.Path
+        $script:SkipReason = $found.SkipReason
 
         # The console's script: sign in, the default SecretStore setup with $Prepare run while it is
         # still unlocked, then locked as in a new session, then $Action, which fills $result.
@@ -266,14 +221,13 @@ catch {
         # Once the console is set up, starts the request log afresh; then waits for the vault's prompt,
         # checks Hub saw nothing yet, types the answer and waits for the end.
         function Invoke-Prompted($Console, [string] $Answer, [string] $NoRequestYet) {
-            $null = Wait-Screen $Console '*DHP-READY*'
+            $null = Wait-ConsoleScreen $Console '*DHP-READY*'
             Clear-HubRequestLog
-            $null = Wait-Screen $Console '*Vault SecretStore requires a password.*Enter password:*'
+            $null = Wait-ConsoleScreen $Console '*Vault SecretStore requires a password.*Enter password:*'
             $method, $path = $NoRequestYet -split ' ', 2
             Get-Request $method $path | Should -HaveCount 0 -Because 'the vault asks before anything reaches Hub'
-            & $Tmux -L $Console.Socket send-keys -t main -l $Answer
-            & $Tmux -L $Console.Socket send-keys -t main Enter
-            Wait-Screen $Console '*DHP-DONE*'
+            Send-ConsoleText $Console $Answer
+            Wait-ConsoleScreen $Console '*DHP-DONE*'
         }
     }
 
@@ -284,12 +238,12 @@ catch {
     It 'asks for the vault password through SecretManagement''s prompt before creating the token, then saves its secret' {
         $account = New-TestAccount -Prefix 'lockedtty'
         $resultPath = Join-Path $TestDrive 'right.clixml'
-        $console = Start-Console (Get-ConsoleScript $account $resultPath ("`$label = 'typed-password'`n" + $CreateAction))
+        $console = Start-TestConsole -Tmux $Tmux -Script (Get-ConsoleScript $account $resultPath ("`$label = 'typed-password'`n" + $CreateAction))
         try {
             $screen = Invoke-Prompted $console $VaultPassword 'POST /v2/access-tokens'
             $screen | Should -Not -BeLike "*$VaultPassword*" -Because 'the password is read masked'
         }
-        finally { Stop-Console $console }
+        finally { Stop-TestConsole $console }
 
         $result = Import-Clixml -LiteralPath $resultPath
         $result.ErrorId | Should -BeNullOrEmpty -Because "$($result.Message)"
@@ -303,9 +257,9 @@ catch {
     It 'creates no token when the vault password is wrong' {
         $account = New-TestAccount -Prefix 'lockedwrong'
         $resultPath = Join-Path $TestDrive 'wrong.clixml'
-        $console = Start-Console (Get-ConsoleScript $account $resultPath ("`$label = 'wrong-password'`n" + $CreateAction))
+        $console = Start-TestConsole -Tmux $Tmux -Script (Get-ConsoleScript $account $resultPath ("`$label = 'wrong-password'`n" + $CreateAction))
         try { $null = Invoke-Prompted $console 'not-the-password' 'POST /v2/access-tokens' }
-        finally { Stop-Console $console }
+        finally { Stop-TestConsole $console }
 
         $result = Import-Clixml -LiteralPath $resultPath
         $result.ErrorId | Should -BeLike 'SecretVaultLocked,*'
@@ -317,7 +271,7 @@ catch {
     It 'Connect-HubAccount -CredentialSecretName lets the vault ask, then signs in' {
         $account = New-TestAccount -Prefix 'lockedttyconnect'
         $resultPath = Join-Path $TestDrive 'connect.clixml'
-        $console = Start-Console (Get-ConsoleScript $account $resultPath -Prepare @'
+        $console = Start-TestConsole -Tmux $Tmux -Script (Get-ConsoleScript $account $resultPath -Prepare @'
 Set-Secret -Name hub-login -Secret $login -Vault SecretStore
 Disconnect-HubAccount
 '@ -Action @'
@@ -327,7 +281,7 @@ Disconnect-HubAccount
         try {
             $null = Invoke-Prompted $console $VaultPassword 'POST /v2/users/login'
         }
-        finally { Stop-Console $console }
+        finally { Stop-TestConsole $console }
 
         $result = Import-Clixml -LiteralPath $resultPath
         $result.ErrorId | Should -BeNullOrEmpty -Because "$($result.Message)"
@@ -338,7 +292,7 @@ Disconnect-HubAccount
     It 'Remove-HubAccessToken -RemoveSecret lets the vault ask before the first delete, then removes token and secret' {
         $account = New-TestAccount -Prefix 'lockedttyremove'
         $resultPath = Join-Path $TestDrive 'remove.clixml'
-        $console = Start-Console (Get-ConsoleScript $account $resultPath -Prepare @'
+        $console = Start-TestConsole -Tmux $Tmux -Script (Get-ConsoleScript $account $resultPath -Prepare @'
 $made = New-HubAccessToken -Label 'to-remove'
 '@ -Action @'
     Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force
@@ -347,7 +301,7 @@ $made = New-HubAccessToken -Label 'to-remove'
         try {
             $null = Invoke-Prompted $console $VaultPassword 'DELETE /v2/access-tokens/*'
         }
-        finally { Stop-Console $console }
+        finally { Stop-TestConsole $console }
 
         $result = Import-Clixml -LiteralPath $resultPath
         $result.ErrorId | Should -BeNullOrEmpty -Because "$($result.Message)"
