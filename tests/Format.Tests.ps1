@@ -1,7 +1,10 @@
 # The module's default views (module/DockerHubPat.Format.ps1xml) as a user sees them: the token
-# table fits 120 columns and shows local days, "Never" and full ids; the list view shows every
-# property and never a secret; the session formats as a table. Token data is planted on the emulator
-# with fixed UTC instants, so the expected text can be computed exactly.
+# table fits an 80-column console with every full id, the state (Active, Inactive, Expired), expiry,
+# last use and the label cut with an ellipsis; wider consoles show more of the label and
+# `-View Detailed` adds scopes and creation; the list view shows every property and never a secret;
+# the session table fits 80 columns too. Token data is planted on the emulator with fixed UTC
+# instants, so the expected text can be computed exactly. The last block reads a real 80-column
+# console under tmux, whose tables are one column narrower than Out-String -Width 80 makes them.
 
 BeforeAll {
     Import-Module $env:DOCKERHUBPAT_TEST_MODULE -Force
@@ -87,7 +90,12 @@ BeforeAll {
             @{ token_label = 'fmt-inactive'; is_active = $false; scopes = $null
                 last_used = '2024-12-24T23:30:00Z'; created_at = '2023-01-01T00:00:00Z'; expires_at = '2030-01-01T10:00:00Z' }
             @{ token_label = $script:MaxLabel; scopes = @('repo:public_read'); created_at = '2024-02-02T02:02:02Z' }
+            # Hub keeps an expired token active; the table must still say it no longer works.
+            @{ token_label = 'fmt-expired'; scopes = @('repo:read'); created_at = '2023-02-01T12:00:00Z'; expires_at = '2024-02-01T12:00:00Z' }
+            @{ token_label = 'fmt-expired-inactive'; is_active = $false; scopes = @('repo:read')
+                created_at = '2023-02-01T12:00:00Z'; expires_at = '2024-02-01T12:00:00Z' }
         ))
+    $script:StateOf = @{ 'fmt-inactive' = 'Inactive'; 'fmt-expired' = 'Expired'; 'fmt-expired-inactive' = 'Expired' }
     $script:ById = @{}
     foreach ($t in $script:Planted) { $script:ById[$t.uuid] = $t }
 
@@ -98,79 +106,127 @@ AfterAll {
     Disconnect-HubAccount
 }
 
-Describe 'Get-HubAccessToken | Format-Table at 120 columns' {
+Describe 'Get-HubAccessToken at <Width> columns (the default table)' -ForEach @(
+    @{ Width = 80 }
+    @{ Width = 120 }
+) {
     BeforeAll {
-        $text = Get-HubAccessToken | Format-Table | Out-String -Width 120
+        $text = Get-HubAccessToken | Out-String -Width $Width
         $rows = @(ConvertFrom-TableText $text)
         $rowOf = @{}
         foreach ($row in $rows) { $rowOf[$row.Id] = $row }
+        $long = $script:Planted | Where-Object token_label -EQ $script:LongLabel
     }
 
-    It 'is the default view: plain output renders the same table' {
-        $plain = Get-HubAccessToken | Out-String -Width 120
-        ($plain -replace $script:Ansi, '').Trim() | Should -BeExactly ($text -replace $script:Ansi, '').Trim()
+    It 'is the default view: Format-Table renders the same table' {
+        $table = Get-HubAccessToken | Format-Table | Out-String -Width $Width
+        ($table -replace $script:Ansi, '').Trim() | Should -BeExactly ($text -replace $script:Ansi, '').Trim()
     }
 
-    It 'keeps every line within 120 characters' {
-        $long = @(Get-Lines $text | Where-Object { $_.Length -gt 120 })
-        $long | Should -BeNullOrEmpty -Because "no line may be wider than 120 columns:`n$($long -join "`n")"
-        # The labels really are long enough to need cutting.
-        ($script:Planted.token_label | Measure-Object -Property Length -Maximum).Maximum | Should -BeGreaterThan 90
+    It 'has the columns Id, State, Expires, LastUsed, Label in that order' {
+        @(Get-HeaderNames $text) | Should -Be @('Id', 'State', 'Expires', 'LastUsed', 'Label')
     }
 
-    It 'has the columns Label, Scopes, Active, LastUsed, Created, Expires, Id in that order' {
-        @(Get-HeaderNames $text) | Should -Be @('Label', 'Scopes', 'Active', 'LastUsed', 'Created', 'Expires', 'Id')
+    It 'puts each token on one line no wider than <Width> characters' {
+        $wide = @(Get-Lines $text | Where-Object { $_.Length -gt $Width })
+        $wide | Should -BeNullOrEmpty -Because "no line may be wider than $Width columns:`n$($wide -join "`n")"
+        # Header, rule, one line per token: nothing wrapped into a second line.
+        @(Get-Lines $text | Where-Object { $_.Trim() }).Count | Should -Be (2 + $script:Planted.Count) -Because $text
     }
 
-    It 'has one row per token, each with its full 36-character id' {
+    It 'shows every token''s full 36-character id' {
         $rows.Count | Should -Be $script:Planted.Count
         foreach ($token in $script:Planted) {
             $rowOf.ContainsKey($token.uuid) | Should -BeTrue -Because "the id $($token.uuid) must be shown whole"
-            $rowOf[$token.uuid].Id.Length | Should -Be 36
         }
     }
 
-    It 'shows "Never" under LastUsed for a token never used, and the local day of use otherwise' {
-        $never = $script:Planted | Where-Object { -not $_.last_used } | Select-Object -First 1
-        $rowOf[$never.uuid].LastUsed | Should -BeExactly 'Never'
-        $used = $script:Planted | Where-Object token_label -EQ $script:LongLabel
-        $rowOf[$used.uuid].LastUsed | Should -BeExactly (Get-LocalDay $script:Used)
+    It 'reads Expired for a token past its expiry (active or not), Inactive for a disabled one, Active otherwise' {
+        foreach ($token in $script:Planted) {
+            $expected = if ($script:StateOf.ContainsKey($token.token_label)) { $script:StateOf[$token.token_label] } else { 'Active' }
+            $rowOf[$token.uuid].State | Should -BeExactly $expected -Because $token.token_label
+        }
     }
 
-    It 'shows "Never" under Expires for a token that does not expire, and the local day of expiry otherwise' {
+    It 'shows expiry and last use as local days, or Never' {
+        $rowOf[$long.uuid].Expires | Should -BeExactly (Get-LocalDay $script:Expires)
+        $rowOf[$long.uuid].LastUsed | Should -BeExactly (Get-LocalDay $script:Used)
         $never = $script:Planted | Where-Object token_label -EQ 'fmt never used, never expires'
         $rowOf[$never.uuid].Expires | Should -BeExactly 'Never'
-        $expiring = $script:Planted | Where-Object token_label -EQ $script:LongLabel
-        $rowOf[$expiring.uuid].Expires | Should -BeExactly (Get-LocalDay $script:Expires)
+        $rowOf[$never.uuid].LastUsed | Should -BeExactly 'Never'
     }
 
-    It 'shows the creation as the local day (created_at.ToLocalTime() as yyyy-MM-dd)' {
-        foreach ($token in $script:Planted) {
-            $rowOf[$token.uuid].Created | Should -BeExactly (Get-LocalDay $token.created_at) -Because $token.token_label
+    It 'cuts a long label with an ellipsis, and shows a short one whole' {
+        $cell = $rowOf[$long.uuid].Label
+        $cell | Should -Match '…$'
+        $cell.Length | Should -BeGreaterThan 5
+        $script:LongLabel.StartsWith($cell.TrimEnd([char]0x2026)) | Should -BeTrue -Because "'$cell' should be the start of the label"
+        $short = $script:Planted | Where-Object token_label -EQ 'fmt-inactive'
+        $rowOf[$short.uuid].Label | Should -BeExactly 'fmt-inactive'
+    }
+}
+
+Describe 'A wider console shows more' {
+    It 'shows more of a long label at 120 columns than at 80' {
+        $long = $script:Planted | Where-Object token_label -EQ $script:LongLabel
+        $at80 = (@(ConvertFrom-TableText (Get-HubAccessToken -Id $long.uuid | Out-String -Width 80)))[0].Label
+        $at120 = (@(ConvertFrom-TableText (Get-HubAccessToken -Id $long.uuid | Out-String -Width 120)))[0].Label
+        $at120.Length | Should -BeGreaterThan ($at80.Length + 30)
+        $script:LongLabel.StartsWith($at120.TrimEnd([char]0x2026)) | Should -BeTrue
+    }
+
+    Context 'Format-Table -View Detailed at 120 columns' {
+        BeforeAll {
+            $text = Get-HubAccessToken | Format-Table -View Detailed | Out-String -Width 120
+            $rowOf = @{}
+            foreach ($row in ConvertFrom-TableText $text) { $rowOf[$row.Id] = $row }
+        }
+
+        It 'has the columns Id, State, Created, Expires, LastUsed, Scopes, Label, each token on one line of at most 120' {
+            @(Get-HeaderNames $text) | Should -Be @('Id', 'State', 'Created', 'Expires', 'LastUsed', 'Scopes', 'Label')
+            @(Get-Lines $text | Where-Object { $_.Length -gt 120 }) | Should -BeNullOrEmpty
+            @(Get-Lines $text | Where-Object { $_.Trim() }).Count | Should -Be (2 + $script:Planted.Count)
+            $rowOf.Count | Should -Be $script:Planted.Count
+        }
+
+        It 'shows the creation as the local day and the state' {
+            foreach ($token in $script:Planted) {
+                $rowOf[$token.uuid].Created | Should -BeExactly (Get-LocalDay $token.created_at) -Because $token.token_label
+            }
+            $rowOf[($script:Planted | Where-Object token_label -EQ 'fmt-expired').uuid].State | Should -BeExactly 'Expired'
+        }
+
+        It 'shows the scopes joined with commas, without their common repo: prefix' {
+            $long = $script:Planted | Where-Object token_label -EQ $script:LongLabel
+            # Four scopes do not fit: the list is cut at the column's end.
+            $rowOf[$long.uuid].Scopes | Should -BeLike 'admin,write,*'
+            $two = $script:Planted | Where-Object token_label -EQ 'fmt never used, never expires'
+            $rowOf[$two.uuid].Scopes | Should -BeExactly 'read,write'
+            $none = $script:Planted | Where-Object token_label -EQ 'fmt-inactive'
+            $rowOf[$none.uuid].Scopes | Should -BeExactly ''
         }
     }
+}
 
-    It 'shows IsActive under Active' {
-        $inactive = $script:Planted | Where-Object token_label -EQ 'fmt-inactive'
-        $rowOf[$inactive.uuid].Active | Should -BeExactly 'False'
-        $active = $script:Planted | Where-Object token_label -EQ $script:LongLabel
-        $rowOf[$active.uuid].Active | Should -BeExactly 'True'
+Describe 'IsExpired and State on the output objects' {
+    It 'IsExpired is true once ExpiresAt has passed, false before it and when the token never expires' {
+        $tokens = @(Get-HubAccessToken)
+        foreach ($token in $tokens) {
+            $planted = $script:ById["$($token.Id)"]
+            $expected = $null -ne $planted.expires_at -and [DateTimeOffset]::Parse($planted.expires_at) -le [DateTimeOffset]::UtcNow
+            $token.IsExpired | Should -Be $expected -Because $token.Label
+            $token.IsExpired | Should -BeOfType [bool]
+        }
+        @($tokens | Where-Object IsExpired).Count | Should -Be 2
     }
 
-    It 'shows the start of a long label and the scopes joined with commas' {
-        $long = $script:Planted | Where-Object token_label -EQ $script:LongLabel
-        $cell = $rowOf[$long.uuid].Label
-        $cell.Length | Should -BeGreaterThan 10
-        $script:LongLabel.StartsWith($cell.TrimEnd([char]0x2026, '.')) | Should -BeTrue -Because "'$cell' should be the start of the label"
-        # Every scope is in the repo group, so the table drops the common 'repo:' prefix; two scopes
-        # then fit whole, and a longer list is cut at the column's end.
-        $rowOf[$long.uuid].Scopes | Should -BeLike 'admin,write,*'
-        $two = $script:Planted | Where-Object token_label -EQ 'fmt never used, never expires'
-        $rowOf[$two.uuid].Scopes | Should -BeExactly 'read,write'
-        $one = $script:Planted | Where-Object token_label -EQ $script:MaxLabel
-        $rowOf[$one.uuid].Scopes | Should -BeExactly 'public_read'
-        $none = $script:Planted | Where-Object token_label -EQ 'fmt-inactive'
-        $rowOf[$none.uuid].Scopes | Should -BeExactly ''
+    It 'State says Active, Inactive or Expired, and Get-HubAccessToken -Expired lists the same tokens as IsExpired' {
+        $tokens = @(Get-HubAccessToken)
+        foreach ($token in $tokens) {
+            $expected = if ($script:StateOf.ContainsKey($token.Label)) { $script:StateOf[$token.Label] } else { 'Active' }
+            $token.State | Should -BeExactly $expected -Because $token.Label
+        }
+        @(Get-HubAccessToken -Expired).Id | Sort-Object | Should -Be (@($tokens | Where-Object IsExpired).Id | Sort-Object)
     }
 }
 
@@ -193,7 +249,7 @@ Describe 'Dates in a far time zone (TZ=Pacific/Kiritimati, UTC+14)' {
                 $token = Get-HubAccessToken -Label $Label
                 [pscustomobject]@{
                     Offset = [TimeZoneInfo]::Local.GetUtcOffset([datetime]'2024-03-10').TotalHours
-                    Table  = $token | Format-Table | Out-String -Width 120
+                    Table  = $token | Format-Table -View Detailed | Out-String -Width 120
                     List   = $token | Format-List | Out-String -Width 120
                     Id     = "$($token.Id)"
                 }
@@ -244,7 +300,16 @@ Describe 'Format-List of a token' {
         $item.LastUsedAt | Should -BeExactly 'Never'
         $item.ExpiresAt | Should -BeExactly 'Never'
         $item.IsActive | Should -BeExactly 'True'
+        $item.IsExpired | Should -BeExactly 'False'
+        $item.State | Should -BeExactly 'Active'
         $item.Username | Should -BeExactly $script:Account.Username
+    }
+
+    It 'shows an expired token as State Expired and IsExpired True, even while Hub keeps it active' {
+        $item = @(ConvertFrom-ListText (Get-HubAccessToken -Label 'fmt-expired' | Format-List | Out-String -Width 80))[0]
+        $item.State | Should -BeExactly 'Expired'
+        $item.IsExpired | Should -BeExactly 'True'
+        $item.IsActive | Should -BeExactly 'True'
     }
 
     It 'shows every public property of DockerHubPat.HubAccessToken' {
@@ -286,31 +351,107 @@ Describe 'Format-List of a token' {
     }
 }
 
-Describe 'The session object' {
+Describe 'The session at <Width> columns' -ForEach @(
+    @{ Width = 80 }
+    @{ Width = 120 }
+) {
     BeforeAll {
-        $text = $script:Session | Out-String -Width 120
+        $text = $script:Session | Out-String -Width $Width
     }
 
-    It 'formats as a table by default, with Username, HubUri and ExpiresAt' {
-        $headers = @(Get-HeaderNames $text)
-        $headers | Should -Contain 'Username'
-        $headers | Should -Contain 'HubUri'
-        $headers | Should -Contain 'ExpiresAt'
-        # A table, not a list: no 'Username : …' line.
-        @(Get-Lines $text | Where-Object { $_ -match '^\s*Username\s+:' }) | Should -BeNullOrEmpty
-        ($script:Session | Format-Table | Out-String -Width 120) -replace $script:Ansi, '' | Should -BeExactly ($text -replace $script:Ansi, '')
+    It 'formats as a table by default: Username, Hub, SignedIn, Expires, Renews' {
+        @(Get-HeaderNames $text) | Should -Be @('Username', 'Hub', 'SignedIn', 'Expires', 'Renews')
+        ($script:Session | Format-Table | Out-String -Width $Width) -replace $script:Ansi, '' | Should -BeExactly ($text -replace $script:Ansi, '')
     }
 
-    It 'shows the session''s values in its row' {
+    It 'shows the session in one line no wider than <Width> characters' {
+        @(Get-Lines $text | Where-Object { $_.Length -gt $Width }) | Should -BeNullOrEmpty
+        @(Get-Lines $text | Where-Object { $_.Trim() }).Count | Should -Be 3 -Because $text
+    }
+
+    It 'shows the user, the Hub as host:port, sign-in and expiry to the minute, and whether it renews itself' {
         $rows = @(ConvertFrom-TableText $text)
         $rows.Count | Should -Be 1
         $rows[0].Username | Should -BeExactly $script:Account.Username
-        $rows[0].HubUri.TrimEnd('/') | Should -BeExactly $script:Hub
-        $shown = [datetime]::Parse($rows[0].ExpiresAt, [Globalization.CultureInfo]::CurrentCulture)
-        [Math]::Abs(($shown - $script:Session.ExpiresAt).TotalSeconds) | Should -BeLessThan 1
+        $rows[0].Hub | Should -BeExactly ([uri]$script:Hub).Authority
+        $rows[0].SignedIn | Should -BeExactly $script:Session.SignedInAt.ToString('yyyy-MM-dd HH:mm')
+        $rows[0].Expires | Should -BeExactly $script:Session.ExpiresAt.ToString('yyyy-MM-dd HH:mm')
+        $rows[0].Renews | Should -BeExactly 'True'
+    }
+}
+
+Describe 'Format-List of the session' {
+    It 'shows every public property of DockerHubPat.HubSession, the full HubUri, and no session token' {
+        $text = $script:Session | Format-List | Out-String -Width 80
+        $item = @(ConvertFrom-ListText $text)[0]
+        $names = @([DockerHubPat.HubSession].GetProperties() | Where-Object { $_.GetMethod.IsPublic } | ForEach-Object Name)
+        $names | Should -Contain 'RenewsItself'
+        @($names | Where-Object { -not $item.Contains($_) }) | Should -BeNullOrEmpty
+        $item.HubUri.TrimEnd('/') | Should -BeExactly $script:Hub
+        $item.Username | Should -BeExactly $script:Account.Username
+        $text | Should -Not -Match 'eyJ' -Because 'a JWT starts with eyJ'
+    }
+}
+
+Describe 'In a real 80-column console (tmux)' {
+    BeforeAll {
+        $found = Get-TestTmux
+        $script:Tmux = $found.Path
+        $script:SkipReason = $found.SkipReason
+        if ($SkipReason) { return }
+
+        $literal = { param($Value) "'" + ($Value -replace "'", "''") + "'" }
+        # The console prints the tables as Out-Default does at the prompt, then a marker.
+        $script = @"
+Import-Module $(& $literal $env:DOCKERHUBPAT_TEST_MODULE)
+`$credential = [pscredential]::new($(& $literal $script:Account.Username), (ConvertTo-SecureString $(& $literal $script:Account.Password) -AsPlainText -Force))
+Connect-HubAccount -Credential `$credential -HubUri $(& $literal $script:Hub) -PassThru | Out-Default
+Get-HubAccessToken | Out-Default
+'DHP-' + 'DONE'
+"@
+        $console = Start-TestConsole -Tmux $Tmux -Script $script -Width 80 -Height 60
+        try {
+            $null = Wait-ConsoleScreen $console '*DHP-DONE*' -Seconds 90
+            # Joined: a line the terminal wrapped comes back as one line longer than 80.
+            $script:Screen = Get-ConsoleScreen $console -Joined
+        }
+        finally { Stop-TestConsole $console }
+        $lines = @(Get-Lines $Screen | ForEach-Object TrimEnd)
+        $tokenStart = [array]::FindIndex([string[]]$lines, [Predicate[string]] { param($l) $l -match '^Id\s+State' })
+        $script:TokenText = ($lines[$tokenStart..($lines.Count - 1)]) -join "`n"
+        $script:SessionText = ($lines[0..($tokenStart - 1)]) -join "`n"
     }
 
-    It 'fits in 120 columns' {
-        @(Get-Lines $text | Where-Object { $_.Length -gt 120 }) | Should -BeNullOrEmpty
+    BeforeEach {
+        if ($SkipReason) { Set-ItResult -Skipped -Because $SkipReason }
+    }
+
+    It 'wraps no line: everything fits in 80 columns' {
+        $wide = @(Get-Lines $Screen | ForEach-Object TrimEnd | Where-Object { $_.Length -gt 80 })
+        $wide | Should -BeNullOrEmpty -Because "the console wrapped these lines:`n$($wide -join "`n")"
+    }
+
+    It 'shows every token once, with its full id, state, expiry, last use and the start of its label' {
+        $rows = @(ConvertFrom-TableText $TokenText)
+        $rows.Count | Should -Be $script:Planted.Count -Because $TokenText
+        foreach ($token in $script:Planted) {
+            $row = @($rows | Where-Object { $_.Id -eq $token.uuid })
+            $row | Should -HaveCount 1 -Because "the id $($token.uuid) must be shown whole"
+            $expected = if ($script:StateOf.ContainsKey($token.token_label)) { $script:StateOf[$token.token_label] } else { 'Active' }
+            $row[0].State | Should -BeExactly $expected
+            $row[0].Expires | Should -Match '^(Never|\d{4}-\d\d-\d\d)$'
+            $row[0].LastUsed | Should -Match '^(Never|\d{4}-\d\d-\d\d)$'
+            $token.token_label.StartsWith($row[0].Label.TrimEnd([char]0x2026)) | Should -BeTrue -Because "'$($row[0].Label)' should start '$($token.token_label)'"
+        }
+        ($rows | Where-Object { $_.Id -eq ($script:Planted | Where-Object token_label -EQ $script:LongLabel).uuid }).Label | Should -Match '…$'
+    }
+
+    It 'shows the session''s user, Hub, times and renewal' {
+        $row = @(ConvertFrom-TableText $SessionText)
+        $row | Should -HaveCount 1 -Because $SessionText
+        $row[0].Username | Should -BeExactly $script:Account.Username
+        $row[0].Hub | Should -BeExactly ([uri]$script:Hub).Authority
+        $row[0].Expires | Should -Match '^\d{4}-\d\d-\d\d \d\d:\d\d$'
+        $row[0].Renews | Should -BeExactly 'True'
     }
 }

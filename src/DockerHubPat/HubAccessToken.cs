@@ -29,6 +29,12 @@ namespace DockerHubPat
         /// <summary>When the token stops working, in local time; null when it never expires.</summary>
         public DateTime? ExpiresAt { get; internal set; }
 
+        /// <summary>Whether ExpiresAt has passed: Hub still lists such a token, active or not, but refuses it.</summary>
+        public bool IsExpired => HasExpiredBy(DateTime.Now);
+
+        /// <summary>"Active", "Inactive" or "Expired": whether the token works, in one word for tables and filters.</summary>
+        public string State => IsExpired ? "Expired" : IsActive ? "Active" : "Inactive";
+
         /// <summary>The IP address the token was created from.</summary>
         public string? CreatorIp { get; internal set; }
 
@@ -52,6 +58,9 @@ namespace DockerHubPat
 
         /// <summary>The name of the saved secret in that vault; null when it was not saved.</summary>
         public string? SecretName { get; internal set; }
+
+        /// <summary>Whether ExpiresAt (local time) is at or before <paramref name="now"/>.</summary>
+        internal bool HasExpiredBy(DateTime now) => ExpiresAt is DateTime at && at <= now;
 
         /// <summary>The label and id; never the secret.</summary>
         public override string ToString() => $"{Label} ({Id})";

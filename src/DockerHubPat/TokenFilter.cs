@@ -43,7 +43,7 @@ namespace DockerHubPat
                 return false;
             }
 
-            return !Expired || (token.ExpiresAt is DateTime expires && expires <= now);
+            return !Expired || token.HasExpiredBy(now);
         }
 
         // Token times are local; a UTC date given by a script is compared as the same instant.
