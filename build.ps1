@@ -56,7 +56,7 @@ $EmulatorDll = Join-Path $Root "tests/HubEmulator/bin/$Configuration/net10.0/Hub
 # Read from the manifest by the build task; the tests are built with the same version.
 $Version = $null
 
-Import-Module (Join-Path $Root 'tests/TestHelpers.psm1') -Force
+. (Join-Path $Root 'build/Common.ps1')
 
 function Invoke-Native {
     # Output goes to the host so callers' return values stay clean.
@@ -103,13 +103,8 @@ function Copy-ModuleAssembly {
 }
 
 function Copy-ModuleSource {
-    # Markdown is help source, not something Get-Help reads; Build-Help turns it into MAML.
-    $source = (Resolve-Path -LiteralPath $ModuleSource).ProviderPath
-    foreach ($file in Get-ChildItem -LiteralPath $source -Recurse -File | Where-Object Extension -ne '.md') {
-        $target = Join-Path $ModuleOut ([IO.Path]::GetRelativePath($source, $file.FullName))
-        New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
-        Copy-Item -LiteralPath $file.FullName -Destination $target
-    }
+    # module/ holds only what ships as is; help sources live in docs/ and Build-Help turns them into MAML.
+    Copy-Item -Path (Join-Path $ModuleSource '*') -Destination $ModuleOut -Recurse
 }
 
 function Get-ReleaseNotes {
@@ -162,7 +157,7 @@ function Update-BuiltManifest {
 
 function Build-Help {
     # Needs the assembled module: the cmdlets' real parameters are checked against the Markdown.
-    $helpSource = Join-Path $ModuleSource 'en-US'
+    $helpSource = Join-Path $Root 'docs/en-US'
     $builder = Join-Path $Root 'build/HelpBuilder.psm1'
     if (-not (Test-Path -LiteralPath $helpSource) -or -not (Test-Path -LiteralPath $builder)) { return }
     Import-Module $builder -Force

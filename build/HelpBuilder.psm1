@@ -1,6 +1,6 @@
 #Requires -Version 7.0
 <#
-Turns the cmdlet help written as Markdown (module/en-US/<Verb>-<Noun>.md) into the MAML file that
+Turns the cmdlet help written as Markdown (docs/en-US/<Verb>-<Noun>.md) into the MAML file that
 Get-Help reads for a binary module (<Module>.dll-Help.xml), and copies the about_*.help.txt topics.
 
 The Markdown gives the words; the built module gives the facts (parameter sets, types, mandatory,
@@ -33,6 +33,8 @@ has a section for them.
 
 Set-StrictMode -Version Latest
 
+. (Join-Path $PSScriptRoot 'Common.ps1')
+
 $script:Sections = 'SYNOPSIS', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES', 'RELATED LINKS'
 
 $script:Ns = @{
@@ -59,7 +61,7 @@ function New-MamlHelp {
     MAML file to OutputPath and copies every about_*.help.txt there. Throws, listing every problem,
     when help is missing or does not match the cmdlets.
     .EXAMPLE
-    New-MamlHelp -ModuleManifest out/DockerHubPat/DockerHubPat.psd1 -SourcePath module/en-US -OutputPath out/DockerHubPat/en-US
+    New-MamlHelp -ModuleManifest out/DockerHubPat/DockerHubPat.psd1 -SourcePath docs/en-US -OutputPath out/DockerHubPat/en-US
     .OUTPUTS
     System.IO.FileInfo for the MAML file and each copied about topic.
     #>
@@ -160,7 +162,8 @@ function Get-ModuleCommandMetadata {
                 $type = $p.ParameterType
                 $underlying = [Nullable]::GetUnderlyingType($type)
                 if ($underlying) { $type = $underlying }
-                $validateSet = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
+                # ValidateSet, or an attribute of the module that exposes ValidValues the same way (ValidateScope).
+                $validateSet = $p.Attributes | Where-Object { $_.PSObject.Properties['ValidValues'] } | Select-Object -First 1
                 [pscustomobject]@{
                     Name             = $p.Name
                     TypeFullName     = $type.FullName
@@ -193,7 +196,7 @@ function Get-ModuleCommandMetadata {
     $command = "& { $child } $literal"
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($command))
 
-    $pwsh = Get-ChildPwsh
+    $pwsh = Get-PwshInvocation
     $arguments = @($pwsh.Arguments) + '-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded
     $output = & $pwsh.FilePath @arguments 2>&1
     $exitCode = $LASTEXITCODE
@@ -207,14 +210,6 @@ function Get-ModuleCommandMetadata {
     $json | ConvertFrom-Json
 }
 
-function Get-ChildPwsh {
-    # Under 'dotnet pwsh' (the local tool) the process is the dotnet host, which needs pwsh.dll first.
-    $processPath = [Environment]::ProcessPath
-    if ([IO.Path]::GetFileNameWithoutExtension($processPath) -eq 'pwsh') {
-        return [pscustomobject]@{ FilePath = $processPath; Arguments = @() }
-    }
-    [pscustomobject]@{ FilePath = $processPath; Arguments = @(Join-Path $PSHOME 'pwsh.dll') }
-}
 
 function ConvertFrom-HelpMarkdown {
     # Reads one <Verb>-<Noun>.md into plain objects; throws when its shape is wrong.

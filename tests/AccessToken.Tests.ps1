@@ -407,13 +407,13 @@ Describe 'New-HubAccessToken' {
                 Action = { New-HubAccessToken -Label ('y' * 101) -NoVault } }
             @{ Case = 'an unknown scope'; ErrorId = 'ParameterArgumentValidationError'; Category = 'InvalidData'; Pattern = 'repo:delete'
                 Action = { New-HubAccessToken -Label 'bad-scope' -Scope 'repo:delete' -NoVault } }
-            @{ Case = '-ExpiresAt in the past'; ErrorId = 'InvalidExpiry'; Category = 'InvalidArgument'; Pattern = 'not in the future'
+            @{ Case = '-ExpiresAt in the past'; ErrorId = 'AccessTokenExpiryInvalid'; Category = 'InvalidArgument'; Pattern = 'not in the future'
                 Action = { New-HubAccessToken -Label 'past' -ExpiresAt (Get-Date).AddMinutes(-5) -NoVault } }
-            @{ Case = 'both -ExpiresAt and -ExpiresIn'; ErrorId = 'InvalidExpiry'; Category = 'InvalidArgument'; Pattern = 'not both'
+            @{ Case = 'both -ExpiresAt and -ExpiresIn'; ErrorId = 'AccessTokenExpiryInvalid'; Category = 'InvalidArgument'; Pattern = 'not both'
                 Action = { New-HubAccessToken -Label 'both' -ExpiresAt (Get-Date).AddDays(1) -ExpiresIn (New-TimeSpan -Days 1) -NoVault } }
-            @{ Case = 'a negative -ExpiresIn'; ErrorId = 'InvalidExpiry'; Category = 'InvalidArgument'; Pattern = 'positive'
+            @{ Case = 'a negative -ExpiresIn'; ErrorId = 'AccessTokenExpiryInvalid'; Category = 'InvalidArgument'; Pattern = 'positive'
                 Action = { New-HubAccessToken -Label 'negative' -ExpiresIn (New-TimeSpan -Days -1) -NoVault } }
-            @{ Case = 'a zero -ExpiresIn'; ErrorId = 'InvalidExpiry'; Category = 'InvalidArgument'; Pattern = 'positive'
+            @{ Case = 'a zero -ExpiresIn'; ErrorId = 'AccessTokenExpiryInvalid'; Category = 'InvalidArgument'; Pattern = 'positive'
                 Action = { New-HubAccessToken -Label 'zero' -ExpiresIn ([timespan]::Zero) -NoVault } }
         ) {
             $before = @(Get-ServerToken -Username $account.Username).Count

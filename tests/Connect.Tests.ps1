@@ -231,13 +231,13 @@ Describe 'Connect-HubAccount' {
     }
 
     Context '-HubUri' {
-        It 'refuses plain http to a non-loopback host with InvalidHubUri and sends nothing: <_>' -ForEach @(
+        It 'refuses plain http to a non-loopback host with HubUriInvalid and sends nothing: <_>' -ForEach @(
             'http://example.com', 'http://example.com/'
         ) {
             $account = New-TestAccount -Prefix 'conuri'
             Clear-HubRequestLog
             $err = Get-TerminatingError { Connect-HubAccount -Credential $account.Credential -HubUri $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'InvalidHubUri,*'
+            $err.FullyQualifiedErrorId | Should -BeLike 'HubUriInvalid,*'
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err.Exception.Message | Should -Match 'https'
             @(Get-HubRequestLog).Count | Should -Be 0
@@ -252,7 +252,7 @@ Describe 'Connect-HubAccount' {
                 $account = New-TestAccount -Prefix 'conuri'
                 $uri = "http://$($address):$($listener.LocalEndpoint.Port)"
                 $err = Get-TerminatingError { Connect-HubAccount -Credential $account.Credential -HubUri $uri }
-                $err.FullyQualifiedErrorId | Should -BeLike 'InvalidHubUri,*'
+                $err.FullyQualifiedErrorId | Should -BeLike 'HubUriInvalid,*'
                 Start-Sleep -Milliseconds 200
                 $listener.Pending() | Should -BeFalse
             }
@@ -265,7 +265,7 @@ Describe 'Connect-HubAccount' {
             $account = New-TestAccount -Prefix 'conuri'
             Clear-HubRequestLog
             $err = Get-TerminatingError { Connect-HubAccount -Credential $account.Credential -HubUri "$script:Hub/v2" }
-            $err.FullyQualifiedErrorId | Should -BeLike 'InvalidHubUri,*'
+            $err.FullyQualifiedErrorId | Should -BeLike 'HubUriInvalid,*'
             @(Get-HubRequestLog).Count | Should -Be 0
         }
     }

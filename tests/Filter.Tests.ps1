@@ -155,10 +155,10 @@ Describe 'Get-HubAccessToken filters' {
         $piped.Label | Sort-Object | Should -Be @('f-new-never', 'f-old-never-soon')
     }
 
-    It 'refuses -Active -Inactive together with ConflictingFilters before any request' {
+    It 'refuses -Active -Inactive together with AccessTokenFilterConflict before any request' {
         Clear-HubRequestLog
         $err = Get-TerminatingError { Get-HubAccessToken -Active -Inactive }
-        $err.FullyQualifiedErrorId | Should -BeLike 'ConflictingFilters,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'AccessTokenFilterConflict,*'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -Match '-Active'
         $err.Exception.Message | Should -Match '-Inactive'

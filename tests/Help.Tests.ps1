@@ -87,7 +87,7 @@ Describe 'Get-Help <_> -Full' -ForEach $script:CmdletNames {
         $ours = @($command.Parameters.Keys | Where-Object { $script:NotOurs -notcontains $_ })
         $ours.Count | Should -BeGreaterThan 0
         $undocumented = @($ours | Where-Object { -not (Get-ParameterHelpText -Help $help -Name $_) })
-        $undocumented | Should -BeNullOrEmpty -Because "every parameter of $name needs a description in module/en-US/$name.md (missing: $($undocumented -join ', '))"
+        $undocumented | Should -BeNullOrEmpty -Because "every parameter of $name needs a description in docs/en-US/$name.md (missing: $($undocumented -join ', '))"
     }
 
     It 'describes -WhatIf and -Confirm when the cmdlet has them' {
@@ -146,8 +146,8 @@ Describe 'The ErrorIds of sign-in and filtering in the cmdlet help' {
     # Scripts test these ids (the about topic shows how); the help of the cmdlet that raises one should
     # name it, as its NOTES do for the cmdlet's other errors.
     It 'Get-Help <Command> -Full names <ErrorIds>' -ForEach @(
-        @{ Command = 'Get-HubAccessToken'; ErrorIds = @('ConflictingFilters') }
-        @{ Command = 'Connect-HubAccount'; ErrorIds = @('HubCredentialMissing', 'HubTotpSecretInvalid', 'ConflictingTwoFactorParameters') }
+        @{ Command = 'Get-HubAccessToken'; ErrorIds = @('AccessTokenFilterConflict') }
+        @{ Command = 'Connect-HubAccount'; ErrorIds = @('HubCredentialMissing', 'HubTotpSecretInvalid', 'HubTwoFactorParameterConflict') }
     ) {
         $text = Get-Help -Name $Command -Full | Out-String -Width 200
         $missing = @($ErrorIds | Where-Object { $text -notmatch "\b$_\b" })
@@ -196,7 +196,7 @@ Describe 'Get-Help about_DockerHubPat' {
     }
 
     It 'lists the ErrorIds of unattended sign-in and filtering in ERRORS' {
-        $ids = 'HubCredentialMissing', 'HubTotpSecretInvalid', 'ConflictingTwoFactorParameters', 'ConflictingFilters'
+        $ids = 'HubCredentialMissing', 'HubTotpSecretInvalid', 'HubTwoFactorParameterConflict', 'AccessTokenFilterConflict'
         $missing = @($ids | Where-Object { $about -notmatch "\b$_\b" })
         $missing | Should -BeNullOrEmpty -Because "the ERRORS section says 'The ErrorIds are:' and the module raises these too; missing: $($missing -join ', ')"
     }

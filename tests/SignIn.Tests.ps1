@@ -437,10 +437,10 @@ Describe 'A two-factor seed (-TotpSecret)' {
         Get-SignInPath | Should -Be @('/v2/users/login 401', '/v2/users/2fa-login 401')
     }
 
-    It 'refuses -TotpSecret together with -OneTimePassword (ConflictingTwoFactorParameters) before any request' {
+    It 'refuses -TotpSecret together with -OneTimePassword (HubTwoFactorParameterConflict) before any request' {
         Clear-HubRequestLog
         $err = Get-TerminatingError { Connect-HubAccount -Credential $totp.Credential -TotpSecret (ConvertTo-Secure $script:Seed) -OneTimePassword '123456' -HubUri $script:Hub }
-        $err.FullyQualifiedErrorId | Should -BeLike 'ConflictingTwoFactorParameters,*'
+        $err.FullyQualifiedErrorId | Should -BeLike 'HubTwoFactorParameterConflict,*'
         @(Get-HubRequestLog).Count | Should -Be 0
     }
 

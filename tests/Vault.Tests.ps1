@@ -401,12 +401,12 @@ Describe 'New-HubAccessToken saves the new secret in a vault' {
             Find-SecretByName -Name "DockerHub-$($account.Username)-whatif-ok" | Should -HaveCount 0
         }
 
-        It 'refuses -NoVault together with -Vault or -SecretName (NoVaultConflict)' {
+        It 'refuses -NoVault together with -Vault or -SecretName (SecretNoVaultConflict)' {
             Clear-HubRequestLog
             (Get-TerminatingError { New-HubAccessToken -Label 'conflict' -NoVault -Vault $Vaults.Other }).FullyQualifiedErrorId |
-                Should -BeLike 'NoVaultConflict,*'
+                Should -BeLike 'SecretNoVaultConflict,*'
             (Get-TerminatingError { New-HubAccessToken -Label 'conflict' -NoVault -SecretName 'x' }).FullyQualifiedErrorId |
-                Should -BeLike 'NoVaultConflict,*'
+                Should -BeLike 'SecretNoVaultConflict,*'
             Assert-NothingCreated -Account $account -Label 'conflict'
         }
     }
@@ -496,6 +496,10 @@ Describe 'New-HubAccessToken saves the new secret in a vault' {
                     $refused = $null
                     try { New-HubAccessToken -Label 'fresh-needs-vault' | Out-Null }
                     catch { $refused = $_ }
+                    # The same failure told to Connect-HubAccount must not suggest New-HubAccessToken's -NoVault.
+                    $connectRefused = $null
+                    try { Connect-HubAccount -CredentialSecretName 'hub-login' -HubUri $HubUri }
+                    catch { $connectRefused = $_ }
 
                     [pscustomobject]@{
                         InstalledElsewhere = $installed.Count
@@ -507,6 +511,8 @@ Describe 'New-HubAccessToken saves the new secret in a vault' {
                         ErrorId            = if ($refused) { $refused.FullyQualifiedErrorId } else { $null }
                         Category           = if ($refused) { "$($refused.CategoryInfo.Category)" } else { $null }
                         Message            = if ($refused) { $refused.Exception.Message } else { $null }
+                        ConnectErrorId     = if ($connectRefused) { $connectRefused.FullyQualifiedErrorId } else { $null }
+                        ConnectMessage     = if ($connectRefused) { $connectRefused.Exception.Message } else { $null }
                     }
                 }
             }
@@ -526,6 +532,9 @@ Describe 'New-HubAccessToken saves the new secret in a vault' {
             $answer.Message | Should -BeLike '*Microsoft.PowerShell.SecretManagement*'
             $answer.Message | Should -BeLike '*Install-*'
             $answer.Message | Should -BeLike '*-NoVault*'
+            $answer.ConnectErrorId | Should -BeLike 'SecretManagementNotInstalled,*'
+            $answer.ConnectMessage | Should -BeLike '*Install-*'
+            $answer.ConnectMessage | Should -Not -BeLike '*NoVault*'
 
             $server = @(Get-ServerToken -Username $freshAccount.Username)
             $server.token_label | Should -Be @('fresh-novault')

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net;
+using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
@@ -11,9 +12,6 @@ namespace DockerHubPat
     internal static class Input
     {
         public const int MaxLabelLength = 100;
-
-        /// <summary>The scopes Hub accepts (latest.yaml createAccessTokenRequest), most to least powerful.</summary>
-        public static readonly string[] Scopes = { "repo:admin", "repo:write", "repo:read", "repo:public_read" };
 
         public static readonly Uri DefaultHubUri = new Uri("https://hub.docker.com");
 
@@ -47,13 +45,6 @@ namespace DockerHubPat
         private static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 
-        /// <summary>Hub's spelling of the scopes, each once, in Hub's order.</summary>
-        public static string[] NormalizeScopes(IEnumerable<string> scopes)
-        {
-            var wanted = new HashSet<string>(scopes, StringComparer.OrdinalIgnoreCase);
-            return Scopes.Where(wanted.Contains).ToArray();
-        }
-
         public static void CheckLabel(string label)
         {
             if (string.IsNullOrWhiteSpace(label))
@@ -75,6 +66,26 @@ namespace DockerHubPat
     {
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics) =>
             Input.CheckLabel(arguments as string ?? "");
+    }
+
+    /// <summary>
+    /// Accepts only the scopes Hub knows, in any letter case, like ValidateSet does; its
+    /// ValidValues are what the help shows.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    internal sealed class ValidateScopeAttribute : ValidateEnumeratedArgumentsAttribute
+    {
+        public IList<string> ValidValues => AccessTokenScopes.All.ToList();
+
+        protected override void ValidateElement(object element)
+        {
+            var scope = (element is PSObject ps ? ps.BaseObject : element)?.ToString() ?? "";
+            if (!AccessTokenScopes.All.Contains(scope, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ValidationMetadataException(
+                    $"'{scope}' is not a Docker Hub access token scope. Use one or more of: {string.Join(", ", AccessTokenScopes.All)}.");
+            }
+        }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace DockerHubPat.Tests
     {
         private const string Id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
 
-        // A get/list item with every field REFERENCE §3.1 lists; the secret is blank as Hub sends it there.
+        // A get/list item with every field the Hub API lists; the secret is blank as Hub sends it there.
         private const string Listed = """
             {
               "uuid": "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
@@ -294,7 +294,7 @@ namespace DockerHubPat.Tests
             Assert.Empty(second.Scopes);
         }
 
-        // The body REFERENCE §3.3 records from the real Hub: last page, keys in Hub's order.
+        // A body as the real Hub sends it: last page, keys in Hub's order.
         [Fact]
         public void ObservedLastPageHasNoNextLink()
         {

@@ -17,7 +17,7 @@ namespace DockerHubPat.Tests
             Assert.Equal("access token not found.", error.Describe());
         }
 
-        // Older answers carry only `detail` (REFERENCE §6).
+        // Older answers carry only `detail`.
         [Fact]
         public void ErrorShapeWithOnlyDetailUsesDetail()
         {

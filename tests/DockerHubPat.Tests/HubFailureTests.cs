@@ -78,7 +78,7 @@ namespace DockerHubPat.Tests
             Assert.Empty(ex.FieldErrors);
         }
 
-        // Hub refuses token management to a JWT obtained with a PAT (REFERENCE §2.4 / §3.2).
+        // Hub refuses token management to a JWT obtained with a PAT.
         [Theory]
         [InlineData("""{"message":"token issued from personal access token is not allowed","errinfo":{}}""")]
         [InlineData("""{"detail":"Token issued from Personal Access Token is not allowed"}""")]
@@ -88,9 +88,13 @@ namespace DockerHubPat.Tests
 
             Assert.Equal(HubFailure.TokenSessionRefused, ex.Failure);
             Assert.Equal(403, ex.StatusCode);
-            Assert.Contains("password", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("Connect-HubAccount", ex.Message, StringComparison.Ordinal);
             Assert.Contains(What, ex.Message, StringComparison.Ordinal);
+
+            // The Hub layer names no cmdlet; the cmdlet layer's mapping adds the way out.
+            Assert.DoesNotContain("Connect-HubAccount", ex.Message, StringComparison.Ordinal);
+            var shown = HubErrors.FromHub(ex, null).Exception.Message;
+            Assert.Contains("password", shown, StringComparison.Ordinal);
+            Assert.Contains("Connect-HubAccount", shown, StringComparison.Ordinal);
         }
 
         [Fact]

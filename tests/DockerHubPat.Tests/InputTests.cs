@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using DockerHubPat.Hub;
 using Xunit;
 
 namespace DockerHubPat.Tests
@@ -56,13 +57,13 @@ namespace DockerHubPat.Tests
         [Fact]
         public void ScopesAreDedupedIgnoringCase()
         {
-            Assert.Equal(new[] { "repo:read" }, Input.NormalizeScopes(new[] { "repo:read", "REPO:READ", "Repo:Read" }));
+            Assert.Equal(new[] { "repo:read" }, AccessTokenScopes.Normalize(new[] { "repo:read", "REPO:READ", "Repo:Read" }));
         }
 
         [Fact]
         public void ScopesTakeHubsSpelling()
         {
-            Assert.Equal(new[] { "repo:public_read" }, Input.NormalizeScopes(new[] { "Repo:Public_Read" }));
+            Assert.Equal(new[] { "repo:public_read" }, AccessTokenScopes.Normalize(new[] { "Repo:Public_Read" }));
         }
 
         [Fact]
@@ -70,13 +71,13 @@ namespace DockerHubPat.Tests
         {
             var given = new[] { "repo:public_read", "repo:read", "repo:admin", "repo:write" };
 
-            Assert.Equal(new[] { "repo:admin", "repo:write", "repo:read", "repo:public_read" }, Input.NormalizeScopes(given));
+            Assert.Equal(new[] { "repo:admin", "repo:write", "repo:read", "repo:public_read" }, AccessTokenScopes.Normalize(given));
         }
 
         [Fact]
         public void NoScopesStayNone()
         {
-            Assert.Empty(Input.NormalizeScopes(Array.Empty<string>()));
+            Assert.Empty(AccessTokenScopes.Normalize(Array.Empty<string>()));
         }
 
         [Theory]

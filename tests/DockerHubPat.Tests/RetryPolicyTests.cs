@@ -9,7 +9,7 @@ using Xunit;
 namespace DockerHubPat.Tests
 {
     /// <summary>
-    /// How long a 429 (or 503) asks to wait, in every header form Hub has used (REFERENCE §5), the
+    /// How long a 429 (or 503) asks to wait, in every header form Hub has used, the
     /// retry backoff, and the rate gate all workers of a session share. A fixed "now" keeps every
     /// expected wait exact.
     /// </summary>

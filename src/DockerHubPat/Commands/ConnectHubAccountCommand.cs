@@ -79,7 +79,7 @@ namespace DockerHubPat.Commands
         public int MaximumRateLimitWaitSec { get; set; } = RetryPolicy.DefaultMaximumRateLimitWaitSec;
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void Process()
         {
             var hubUri = CheckInput();
             var credential = ResolveCredential();
@@ -87,7 +87,7 @@ namespace DockerHubPat.Commands
             var username = credential.UserName.TrimStart('\\');
             if (string.IsNullOrWhiteSpace(username))
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument("HubUsernameMissing", "The credential has no user name; give the Docker Hub user name.", null));
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubUsernameMissing, "The credential has no user name; give the Docker Hub user name.", null));
             }
 
             var password = credential.GetNetworkCredential().Password;
@@ -131,7 +131,7 @@ namespace DockerHubPat.Commands
             var twoFactorSources = (OneTimePassword is null ? 0 : 1) + (TotpSecret is null ? 0 : 1) + (TotpSecretName is null ? 0 : 1);
             if (twoFactorSources > 1)
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument("ConflictingTwoFactorParameters",
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubTwoFactorParameterConflict,
                     "Give only one of -OneTimePassword, -TotpSecret and -TotpSecretName.", null));
             }
 
@@ -141,8 +141,7 @@ namespace DockerHubPat.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidHubUri, ex.Message, HubUri));
-                throw; // not reached
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubUriInvalid, ex.Message, HubUri));
             }
         }
 
@@ -161,7 +160,7 @@ namespace DockerHubPat.Commands
                     return stored;
                 }
 
-                ThrowTerminatingError(HubErrors.InvalidArgument("HubCredentialSecretInvalid",
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubCredentialSecretInvalid,
                     $"The secret '{CredentialSecretName}' is a {secret.GetType().Name}, not a PSCredential. Store the Docker Hub user name and password as one: " +
                     "Set-Secret -Name <name> -Secret (Get-Credential).", CredentialSecretName));
             }
@@ -181,9 +180,8 @@ namespace DockerHubPat.Commands
                 return asked;
             }
 
-            ThrowTerminatingError(HubErrors.Create("HubCredentialMissing", ErrorCategory.AuthenticationError,
+            throw Terminate(HubErrors.Create(ErrorIds.HubCredentialMissing, ErrorCategory.AuthenticationError,
                 $"No Docker Hub credential was given. Pass -Credential or -CredentialSecretName, or set the environment variables {UsernameVariable} and {PasswordVariable}.", null));
-            throw new InvalidOperationException(); // not reached
         }
 
         private TotpGenerator? ResolveTotp()
@@ -199,7 +197,7 @@ namespace DockerHubPat.Commands
                 };
                 if (seed is null)
                 {
-                    ThrowTerminatingError(HubErrors.InvalidArgument("HubTotpSecretInvalid",
+                    throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubTotpSecretInvalid,
                         $"The secret '{TotpSecretName}' must be a string or SecureString holding the base32 two-factor seed.", TotpSecretName));
                 }
             }
@@ -215,8 +213,7 @@ namespace DockerHubPat.Commands
             }
             catch (FormatException ex)
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument("HubTotpSecretInvalid", ex.Message, null));
-                throw; // not reached
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubTotpSecretInvalid, ex.Message, null));
             }
         }
 
@@ -228,8 +225,7 @@ namespace DockerHubPat.Commands
             }
             catch (SecretVaultException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, name));
-                throw; // not reached
+                throw Terminate(HubErrors.FromVault(ex, name));
             }
         }
 
@@ -248,7 +244,7 @@ namespace DockerHubPat.Commands
                 var code = OneTimePassword ?? totp?.Code() ?? AskForCode(username);
                 if (string.IsNullOrWhiteSpace(code))
                 {
-                    ThrowTerminatingError(HubErrors.Create(HubErrors.TwoFactorCodeRequired, ErrorCategory.AuthenticationError,
+                    throw Terminate(HubErrors.Create(ErrorIds.HubTwoFactorCodeRequired, ErrorCategory.AuthenticationError,
                         $"The Docker Hub account '{username}' has two-factor authentication. Pass the authenticator's current code with -OneTimePassword, " +
                         "or its seed with -TotpSecret or -TotpSecretName for unattended sign-in.", username));
                 }
@@ -258,13 +254,11 @@ namespace DockerHubPat.Commands
             }
             catch (HubException ex) when (ex.Failure == HubFailure.Unauthorized)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, HubErrors.SignInFailed, ErrorCategory.AuthenticationError, username));
-                throw; // not reached
+                throw Terminate(new ErrorRecord(ex, ErrorIds.HubSignInFailed, ErrorCategory.AuthenticationError, username));
             }
             catch (HubException ex)
             {
-                ThrowTerminatingError(HubErrors.FromHub(ex, username));
-                throw; // not reached
+                throw Terminate(HubErrors.FromHub(ex, username));
             }
         }
 

@@ -40,7 +40,8 @@ namespace DockerHubPat.Commands
 
         /// <summary>Only tokens that have at least one of these scopes.</summary>
         [Parameter]
-        [ValidateSet("repo:admin", "repo:write", "repo:read", "repo:public_read")]
+        [ValidateScope]
+        [ArgumentCompleter(typeof(ScopeCompleter))]
         public string[]? Scope { get; set; }
 
         /// <summary>Only tokens that were never used.</summary>
@@ -64,28 +65,28 @@ namespace DockerHubPat.Commands
         private ulong _written;
 
         /// <inheritdoc />
-        protected override void BeginProcessing()
+        protected override void Begin()
         {
             if (Active && Inactive)
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument("ConflictingFilters",
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.AccessTokenFilterConflict,
                     "-Active and -Inactive exclude each other; give one of them, or neither for both kinds.", null));
             }
 
             _filter = new TokenFilter
             {
                 IsActive = Active ? true : Inactive ? false : (bool?)null,
-                Scopes = Scope is null ? null : Input.NormalizeScopes(Scope),
+                Scopes = Scope is null ? null : AccessTokenScopes.Normalize(Scope),
                 NeverUsed = NeverUsed,
                 LastUsedBefore = IsBound(nameof(LastUsedBefore)) ? LastUsedBefore : (DateTime?)null,
                 ExpiresBefore = IsBound(nameof(ExpiresBefore)) ? ExpiresBefore : (DateTime?)null,
                 Expired = Expired,
             };
-            base.BeginProcessing();
+            base.Begin();
         }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void Process()
         {
             if (ParameterSetName == IdSet)
             {
@@ -237,7 +238,7 @@ namespace DockerHubPat.Commands
             // Like Get-Item: a name without wildcards that matches nothing is an error; a pattern is not.
             foreach (var missing in labels.Where(l => l.IsLiteral && !matchedLiterals.Contains(l.Text)))
             {
-                WriteError(HubErrors.Create("AccessTokenNotFound", ErrorCategory.ObjectNotFound,
+                WriteError(HubErrors.Create(ErrorIds.AccessTokenNotFound, ErrorCategory.ObjectNotFound,
                     $"No access token labelled '{missing.Text}' exists on {ActiveSession.Username}'s Docker Hub account.", missing.Text));
             }
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using DockerHubPat.Hub;
 
 namespace DockerHubPat.Commands
 {
@@ -19,8 +20,9 @@ namespace DockerHubPat.Commands
 
         /// <summary>The token's scopes. Default repo:public_read, the least privilege.</summary>
         [Parameter]
-        [ValidateSet("repo:admin", "repo:write", "repo:read", "repo:public_read")]
-        public string[] Scope { get; set; } = { "repo:public_read" };
+        [ValidateScope]
+        [ArgumentCompleter(typeof(ScopeCompleter))]
+        public string[] Scope { get; set; } = { AccessTokenScopes.LeastPrivilege };
 
         /// <summary>When the token stops working; must be in the future.</summary>
         [Parameter]
@@ -49,19 +51,23 @@ namespace DockerHubPat.Commands
         [Parameter]
         public SwitchParameter NoVault { get; set; }
 
+        // Added to every reason the vault cannot take the secret, before any token exists.
+        private const string NoVaultAdvice =
+            "No token was created. Choose another vault with -Vault, or pass -NoVault to keep the secret only on the output object.";
+
         private SecretVault? _secrets;
         private string? _vault;
 
         /// <inheritdoc />
-        protected override void BeginProcessing()
+        protected override void Begin()
         {
             CheckExpiry();
-            base.BeginProcessing();
+            base.Begin();
             if (NoVault)
             {
                 if (IsBound(nameof(Vault)) || IsBound(nameof(SecretName)))
                 {
-                    ThrowTerminatingError(HubErrors.InvalidArgument("NoVaultConflict",
+                    throw Terminate(HubErrors.InvalidArgument(ErrorIds.SecretNoVaultConflict,
                         "-NoVault cannot be combined with -Vault or -SecretName.", null));
                 }
 
@@ -78,15 +84,15 @@ namespace DockerHubPat.Commands
             }
             catch (SecretVaultException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, Vault));
+                throw Terminate(HubErrors.FromVault(ex, Vault, NoVaultAdvice));
             }
         }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void Process()
         {
             var session = ActiveSession;
-            var scopes = Input.NormalizeScopes(Scope);
+            var scopes = AccessTokenScopes.Normalize(Scope);
             var expiresAtUtc = ExpiryUtc();
             var secretName = SecretName ?? SecretVault.DefaultSecretName(session.Username, Label);
             if (_secrets != null && !Force && SecretExists(secretName))
@@ -94,7 +100,7 @@ namespace DockerHubPat.Commands
                 WriteError(new ErrorRecord(new InvalidOperationException(
                     $"The vault '{_vault}' already has a secret named '{secretName}', so no token was created for '{Label}'. " +
                     "Pass -Force to overwrite it, or -SecretName to choose another name."),
-                    SecretVault.NameExists, ErrorCategory.ResourceExists, secretName));
+                    ErrorIds.SecretNameExists, ErrorCategory.ResourceExists, secretName));
                 return;
             }
 
@@ -131,8 +137,7 @@ namespace DockerHubPat.Commands
             }
             catch (SecretVaultException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, _vault));
-                return true;
+                throw Terminate(HubErrors.FromVault(ex, _vault));
             }
         }
 
@@ -179,7 +184,7 @@ namespace DockerHubPat.Commands
                     "The secret is only on this command's output object and on this error's TargetObject. Save it now with: " +
                     $"$t = $Error[0].TargetObject; Set-Secret -Name '{secretName.Replace("'", "''")}' -Vault '{_vault!.Replace("'", "''")}' -Secret ([pscredential]::new($t.Username, $t.Secret)) " +
                     $"- or remove the token with Remove-HubAccessToken -Id {token.Id}.";
-                return new ErrorRecord(new InvalidOperationException(message, ex), "SecretNotSaved", ErrorCategory.WriteError, token);
+                return new ErrorRecord(new InvalidOperationException(message, ex), ErrorIds.SecretNotSaved, ErrorCategory.WriteError, token);
             }
         }
 
@@ -187,19 +192,19 @@ namespace DockerHubPat.Commands
         {
             if (IsBound(nameof(ExpiresAt)) && IsBound(nameof(ExpiresIn)))
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.AccessTokenExpiryInvalid,
                     "Give either -ExpiresAt or -ExpiresIn, not both.", null));
             }
 
             if (IsBound(nameof(ExpiresIn)) && ExpiresIn <= TimeSpan.Zero)
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.AccessTokenExpiryInvalid,
                     $"-ExpiresIn must be a positive time span; '{ExpiresIn}' is not.", ExpiresIn));
             }
 
             if (IsBound(nameof(ExpiresAt)) && ToUtc(ExpiresAt) <= DateTime.UtcNow)
             {
-                ThrowTerminatingError(HubErrors.InvalidArgument(HubErrors.InvalidExpiry,
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.AccessTokenExpiryInvalid,
                     $"-ExpiresAt {ExpiresAt:g} is not in the future.", ExpiresAt));
             }
         }

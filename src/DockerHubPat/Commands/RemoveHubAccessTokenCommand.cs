@@ -28,9 +28,9 @@ namespace DockerHubPat.Commands
         internal override string Activity => "Removing access tokens";
 
         /// <inheritdoc />
-        protected override void BeginProcessing()
+        protected override void Begin()
         {
-            base.BeginProcessing();
+            base.Begin();
             if (!RemoveSecret)
             {
                 return;
@@ -43,9 +43,9 @@ namespace DockerHubPat.Commands
                 _secrets = new SecretVault(Host);
                 _secrets.UnlockLocked();
             }
-            catch (SecretVaultException ex) when (ex.ErrorId == SecretVault.VaultLocked)
+            catch (SecretVaultException ex) when (ex.ErrorId == ErrorIds.SecretVaultLocked)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, null));
+                throw Terminate(HubErrors.FromVault(ex, null));
             }
             catch (SecretVaultException)
             {
@@ -54,7 +54,7 @@ namespace DockerHubPat.Commands
         }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void Process()
         {
             foreach (var id in Id)
             {

@@ -25,7 +25,7 @@ namespace DockerHubPat.Commands
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void Process()
         {
             if (!ShouldProcess(ActiveSession.Describe(Id), $"Rename to '{NewLabel}'"))
             {

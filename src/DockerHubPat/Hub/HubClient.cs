@@ -33,7 +33,7 @@ namespace DockerHubPat.Hub
     /// </summary>
     internal sealed class HubClient : IDisposable
     {
-        /// <summary>Hub's largest page (REFERENCE §3.3): fewest round trips for a full listing.</summary>
+        /// <summary>Hub's largest page size (100): fewest round trips for a full listing.</summary>
         public const int PageSize = 100;
 
         public static readonly string UserAgent = "DockerHubPat/" + ModuleVersion();
@@ -186,22 +186,21 @@ namespace DockerHubPat.Hub
             }
             catch (HubException check)
             {
-                return new HubException(HubFailure.OutcomeUnknown,
+                return HubException.LostCreate(
                     $"{lost.Message} Whether Docker Hub created the token is unknown, and checking failed too ({check.Message}). " +
-                    $"Run Get-HubAccessToken -Label '{label}' to see; a token made by the lost request has a secret nobody can read, so remove it.",
-                    null, null, lost);
+                    $"A token labelled '{label}' made by the lost request has a secret nobody can read, so remove it.",
+                    new Guid[0], true, lost);
             }
 
             if (found.Count == 0)
             {
-                return new HubException(HubFailure.OutcomeUnknown,
-                    $"{lost.Message} No token labelled '{label}' was created, so it is safe to run the command again.", null, null, lost);
+                return HubException.LostCreate(
+                    $"{lost.Message} No token labelled '{label}' was created, so it is safe to run the command again.", new Guid[0], false, lost);
             }
 
-            var ids = string.Join(", ", found.Select(t => t.Id));
-            return new HubException(HubFailure.OutcomeUnknown,
-                $"{lost.Message} Docker Hub did create {found.Count} token(s) labelled '{label}' ({ids}), but its secret was in the lost answer and cannot be recovered. " +
-                $"Remove it with: Remove-HubAccessToken -Id {ids} -Confirm:$false; then create a new one.", null, null, lost);
+            return HubException.LostCreate(
+                $"{lost.Message} Docker Hub did create {found.Count} token(s) labelled '{label}' ({string.Join(", ", found.Select(t => t.Id))}), " +
+                "but its secret was in the lost answer and cannot be recovered.", found.Select(t => t.Id).ToList(), false, lost);
         }
 
         private static readonly TimeSpan CreateClockSkew = TimeSpan.FromMinutes(2);
@@ -220,7 +219,7 @@ namespace DockerHubPat.Hub
             var what = $"remove access token {id}";
             var answer = await SendAsync(HttpMethod.Delete, TokenRoute(id), session, null, what, cancel).ConfigureAwait(false);
 
-            // The spec says 204; the legacy route answered 202 (REFERENCE §3.6), so any 2xx is success.
+            // The spec says 204; the legacy route answered 202, so any 2xx is success.
             if (answer.Status < 200 || answer.Status > 299)
             {
                 throw Failure(answer, what);
@@ -317,7 +316,7 @@ namespace DockerHubPat.Hub
                     {
                         throw new HubException(HubFailure.RateLimited,
                             $"Docker Hub's rate limit stopped the request to {what}: it asks to wait {wait.TotalSeconds:0} s more, and this request already waited " +
-                            $"{rateLimitWaited.TotalSeconds:0} s of the {Policy.MaximumRateLimitWait.TotalSeconds:0} s allowed (Connect-HubAccount -MaximumRateLimitWaitSec).", 429);
+                            $"{rateLimitWaited.TotalSeconds:0} s of the {Policy.MaximumRateLimitWait.TotalSeconds:0} s allowed.", 429);
                     }
 
                     rateLimitWaited += wait;
@@ -361,8 +360,7 @@ namespace DockerHubPat.Hub
                     }
 
                     throw new HubException(HubFailure.Unauthorized,
-                        $"Docker Hub no longer accepts the session of '{session.Username}' (401 Unauthorized, trying to {what}); it has expired or was revoked. " +
-                        "Run Connect-HubAccount again to sign in.", 401);
+                        $"Docker Hub no longer accepts the session of '{session.Username}' (401 Unauthorized, trying to {what}); it has expired or was revoked.", 401);
                 }
 
                 // An earlier attempt may have deleted it before its answer was lost.
@@ -493,8 +491,7 @@ namespace DockerHubPat.Hub
                     return new HubException(HubFailure.Unauthorized, $"Docker Hub did not accept the credentials to {what} (401 Unauthorized).{hubSays}", status);
                 case 403 when (error.Text ?? "").IndexOf("personal access token", StringComparison.OrdinalIgnoreCase) >= 0:
                     return new HubException(HubFailure.TokenSessionRefused,
-                        $"Docker Hub does not let a session that signed in with a personal access token {what} (403 Forbidden). " +
-                        "Sign in with the account password instead: Connect-HubAccount -Credential <user and password> [-OneTimePassword <2FA code>]." + hubSays, status);
+                        $"Docker Hub does not let a session that signed in with a personal access token {what} (403 Forbidden).{hubSays}", status);
                 case 403:
                     return new HubException(HubFailure.PermissionDenied, $"Docker Hub does not allow this session to {what} (403 Forbidden).{hubSays}", status);
                 case 404:

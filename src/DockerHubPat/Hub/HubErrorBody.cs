@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace DockerHubPat.Hub
 {
     /// <summary>
-    /// Reads the error bodies Hub sends (REFERENCE §6): `Error` {detail, message},
+    /// Reads the error bodies Hub sends: `Error` {detail, message},
     /// `ValueError` {fields, text}, `error` {errinfo, detail, message}, the login failure
     /// {detail, login_2fa_token}, `rpcStatus` {code, message} — and plain text or HTML from the edge.
     /// </summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace DockerHubPat.Hub
 {
-    // Wire shapes of latest.yaml. The spec marks no field of `accessToken` as required,
+    // Wire shapes of the Hub API. Its spec marks no field of `accessToken` as required,
     // so every property is nullable and HubAccessToken.FromJson decides what is essential.
 
     internal sealed class AccessTokenJson

@@ -10,7 +10,7 @@ namespace DockerHubPat.Hub
     /// </summary>
     internal static class Jwt
     {
-        // Observed on Hub JWTs (REFERENCE §2.4): `docker_pat|<uuid>` for sessions made from a PAT.
+        // Observed on Hub JWTs: `docker_pat|<uuid>` for sessions made from a PAT.
         private const string SourceClaim = "https://hub.docker.com.source";
 
         private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();

@@ -22,7 +22,7 @@ namespace DockerHubPat.Commands
         internal override string Activity => Active ? "Enabling access tokens" : "Disabling access tokens";
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void Process()
         {
             foreach (var id in Id)
             {

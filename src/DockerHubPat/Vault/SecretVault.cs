@@ -43,21 +43,17 @@ namespace DockerHubPat
     }
 
     /// <summary>
-    /// The bridge to Microsoft.PowerShell.SecretManagement. It is an optional dependency, so it is
-    /// called by module-qualified command name in the caller's runspace: the module imports without
-    /// it, and a vault that must be unlocked can prompt through the caller's host.
+    /// The bridge to Microsoft.PowerShell.SecretManagement. Its messages say what is wrong with
+    /// SecretManagement, never what the calling cmdlet should do instead: the cmdlet adds that.
+    /// It is an optional dependency, so it is called by module-qualified command name in the
+    /// caller's runspace: the module imports without it, and a vault that must be unlocked can
+    /// prompt through the caller's host.
     /// </summary>
     internal sealed class SecretVault
     {
         public const string ModuleName = "Microsoft.PowerShell.SecretManagement";
         public const string TokenIdKey = "TokenId";
 
-        public const string NotInstalled = "SecretManagementNotInstalled";
-        public const string NoVault = "SecretVaultNotFound";
-        public const string VaultUnavailable = "SecretVaultUnavailable";
-        public const string NameExists = "SecretNameExists";
-        public const string VaultFailed = "SecretVaultFailed";
-        public const string VaultLocked = "SecretVaultLocked";
 
         private const string SecretStoreModule = "Microsoft.PowerShell.SecretStore";
 
@@ -68,10 +64,6 @@ namespace DockerHubPat
 
         private enum VaultState { Ready, Locked, Unavailable }
 
-        private const string NoVaultAdvice =
-            "Register one (for example: Install-PSResource Microsoft.PowerShell.SecretStore; " +
-            "Register-SecretVault -Name SecretStore -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault), " +
-            "or pass -NoVault to keep the secret only on the output object.";
 
         /// <summary>The documented default secret name: readable, and the same for the same account and label.</summary>
         public static string DefaultSecretName(string username, string label)
@@ -92,8 +84,9 @@ namespace DockerHubPat
             var vaults = Invoke("Get-SecretVault", null);
             if (vaults.Count == 0)
             {
-                throw new SecretVaultException(NoVault, ErrorCategory.ObjectNotFound,
-                    "No SecretManagement vault is registered to store the new token's secret in. " + NoVaultAdvice);
+                throw new SecretVaultException(ErrorIds.SecretVaultNotFound, ErrorCategory.ObjectNotFound,
+                    "No SecretManagement vault is registered. Register one, for example: Install-PSResource Microsoft.PowerShell.SecretStore; " +
+                    "Register-SecretVault -Name SecretStore -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault.");
             }
 
             var chosen = vault is null
@@ -102,8 +95,8 @@ namespace DockerHubPat
             if (chosen is null)
             {
                 var known = string.Join(", ", vaults.Select(NameOf));
-                throw new SecretVaultException(NoVault, ErrorCategory.ObjectNotFound, vault is null
-                    ? $"No default SecretManagement vault is set. Pass -Vault (registered: {known}), or set one with Set-SecretVaultDefault, or pass -NoVault."
+                throw new SecretVaultException(ErrorIds.SecretVaultNotFound, ErrorCategory.ObjectNotFound, vault is null
+                    ? $"No default SecretManagement vault is set (registered: {known}); set one with Set-SecretVaultDefault."
                     : $"There is no SecretManagement vault named '{vault}'. Registered vaults: {known}.");
             }
 
@@ -114,9 +107,8 @@ namespace DockerHubPat
                     Unlock(name, failure);
                     break;
                 case VaultState.Unavailable:
-                    throw new SecretVaultException(VaultUnavailable, ErrorCategory.ResourceUnavailable,
-                        $"The SecretManagement vault '{name}' did not pass Test-SecretVault, so no token was created. " +
-                        $"Repair the vault, or choose another with -Vault, or pass -NoVault.{Said(failure)}");
+                    throw new SecretVaultException(ErrorIds.SecretVaultUnavailable, ErrorCategory.ResourceUnavailable,
+                        $"The SecretManagement vault '{name}' did not pass Test-SecretVault; repair it.{Said(failure)}");
             }
 
             return name;
@@ -193,7 +185,7 @@ namespace DockerHubPat
             var unlock = string.Equals(module, SecretStoreModule, StringComparison.OrdinalIgnoreCase)
                 ? "Unlock-SecretStore -Password <SecureString>"
                 : $"Unlock-SecretVault -Name '{name.Replace("'", "''")}' -Password <SecureString>";
-            return new SecretVaultException(VaultLocked, ErrorCategory.ResourceUnavailable,
+            return new SecretVaultException(ErrorIds.SecretVaultLocked, ErrorCategory.ResourceUnavailable,
                 $"The SecretManagement vault '{name}' {state}, so nothing was sent to Docker Hub. " +
                 $"Unlock it for this session with: {unlock} - or run the command where you can type the vault's password.{Said(said)}",
                 said);
@@ -228,7 +220,7 @@ namespace DockerHubPat
             TryInvoke("Set-Secret", parameters, out var without);
             if (without != null)
             {
-                throw new SecretVaultException(VaultFailed, ErrorCategory.WriteError, without.Message, without);
+                throw new SecretVaultException(ErrorIds.SecretVaultFailed, ErrorCategory.WriteError, without.Message, without);
             }
 
             return false;
@@ -267,7 +259,7 @@ namespace DockerHubPat
             var value = TryInvoke("Get-Secret", parameters, out var failure).FirstOrDefault();
             if (value is null)
             {
-                throw new SecretVaultException("SecretNotFound", ErrorCategory.ObjectNotFound,
+                throw new SecretVaultException(ErrorIds.SecretNotFound, ErrorCategory.ObjectNotFound,
                     $"Could not read the secret '{secretName}'{(vault is null ? "" : $" from vault '{vault}'")}.{Said(failure)}", failure);
             }
 
@@ -300,7 +292,7 @@ namespace DockerHubPat
             var results = TryInvoke(command, parameters, out var failure);
             if (failure != null)
             {
-                throw new SecretVaultException(VaultFailed, ErrorCategory.NotSpecified,
+                throw new SecretVaultException(ErrorIds.SecretVaultFailed, ErrorCategory.NotSpecified,
                     $"{command} failed: {failure.Message}", failure);
             }
 
@@ -332,9 +324,8 @@ namespace DockerHubPat
             }
             catch (CommandNotFoundException ex)
             {
-                throw new SecretVaultException(NotInstalled, ErrorCategory.NotInstalled,
-                    $"The module {ModuleName} is not installed, so the new token's secret has nowhere to go. " +
-                    $"Install it (Install-PSResource {ModuleName}) and register a vault, or pass -NoVault to keep the secret only on the output object.", ex);
+                throw new SecretVaultException(ErrorIds.SecretManagementNotInstalled, ErrorCategory.NotInstalled,
+                    $"The module {ModuleName} is not installed. Install it (Install-PSResource {ModuleName}) and register a vault.", ex);
             }
             catch (RuntimeException ex)
             {

@@ -43,9 +43,7 @@ namespace DockerHubPat
             public Action<HubAccessToken?> Done { get; }
         }
 
-        /// <summary>
-        /// <para type="description">How many requests to Docker Hub run at the same time.</para>
-        /// </summary>
+        /// <summary>How many requests to Docker Hub run at the same time.</summary>
         [Parameter]
         [ValidateRange(1, 32)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
@@ -85,7 +83,7 @@ namespace DockerHubPat
         }
 
         /// <inheritdoc />
-        protected override void EndProcessing()
+        protected override void End()
         {
             while (_pending.Count > 0)
             {
@@ -97,7 +95,7 @@ namespace DockerHubPat
                 WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
 
-            base.EndProcessing();
+            base.End();
         }
 
         // Every started change posts one message when it ends, so this never waits for nothing.

@@ -8,8 +8,6 @@ namespace DockerHubPat
     {
         /// <summary>Hub refused the credentials or the session (HTTP 401).</summary>
         Unauthorized,
-        /// <summary>The account has 2FA and no code was available.</summary>
-        TwoFactorRequired,
         /// <summary>Hub refuses token management to a session that was signed in with a personal access token (HTTP 403).</summary>
         TokenSessionRefused,
         /// <summary>Any other HTTP 403.</summary>
@@ -53,5 +51,26 @@ namespace DockerHubPat
 
         /// <summary>Hub's per-field validation messages from a 400 answer (field name → messages).</summary>
         public IReadOnlyDictionary<string, string[]> FieldErrors { get; }
+
+        /// <summary>For a create whose answer was lost: the tokens the check found it made.</summary>
+        internal IReadOnlyList<Guid> CreatedTokenIds { get; private set; } = new Guid[0];
+
+        /// <summary>For a create whose answer was lost: whether looking for what it made failed too.</summary>
+        internal bool CreateCheckFailed { get; private set; }
+
+        internal static HubException LostCreate(string message, IReadOnlyList<Guid> createdIds, bool checkFailed, HubException lost) =>
+            new HubException(HubFailure.OutcomeUnknown, message, null, null, lost)
+            {
+                CreatedTokenIds = createdIds,
+                CreateCheckFailed = checkFailed,
+            };
+
+        /// <summary>The same failure told in other words (the cmdlet layer adds its advice this way).</summary>
+        internal HubException WithMessage(string message) =>
+            new HubException(Failure, message, StatusCode, FieldErrors, InnerException)
+            {
+                CreatedTokenIds = CreatedTokenIds,
+                CreateCheckFailed = CreateCheckFailed,
+            };
     }
 }

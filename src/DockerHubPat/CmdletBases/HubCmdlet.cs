@@ -20,6 +20,55 @@ namespace DockerHubPat
         /// <inheritdoc />
         protected override void StopProcessing() => _stopping.Cancel();
 
+        // Subclasses write Begin/Process/End, so anything below them can end the command with
+        // `throw Terminate(record)` and still return a value on every other path.
+        /// <inheritdoc />
+        protected sealed override void BeginProcessing() => Run(Begin);
+
+        /// <inheritdoc />
+        protected sealed override void ProcessRecord() => Run(Process);
+
+        /// <inheritdoc />
+        protected sealed override void EndProcessing() => Run(End);
+
+        /// <summary>BeginProcessing of this cmdlet.</summary>
+        protected virtual void Begin()
+        {
+        }
+
+        /// <summary>ProcessRecord of this cmdlet.</summary>
+        protected virtual void Process()
+        {
+        }
+
+        /// <summary>EndProcessing of this cmdlet.</summary>
+        protected virtual void End()
+        {
+        }
+
+        /// <summary>The exception that, thrown from Begin/Process/End, ends the command with this error.</summary>
+        internal static Exception Terminate(ErrorRecord record) => new TerminatingError(record);
+
+        private void Run(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (TerminatingError stop)
+            {
+                ThrowTerminatingError(stop.Record);
+            }
+        }
+
+        private sealed class TerminatingError : Exception
+        {
+            public TerminatingError(ErrorRecord record)
+                : base(record.Exception.Message) => Record = record;
+
+            public ErrorRecord Record { get; }
+        }
+
         /// <summary>Whether the user gave the parameter (a default value does not count).</summary>
         internal bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
@@ -86,7 +135,7 @@ namespace DockerHubPat
 
             if (HubErrors.StopsPipeline(ex))
             {
-                ThrowTerminatingError(record);
+                throw Terminate(record);
             }
 
             WriteError(record);
@@ -96,9 +145,7 @@ namespace DockerHubPat
     /// <summary>Base of the token cmdlets: they all work on a session.</summary>
     public abstract class HubTokenCmdlet : HubCmdlet
     {
-        /// <summary>
-        /// <para type="description">The session to use, as returned by Connect-HubAccount -PassThru. Defaults to the last session Connect-HubAccount opened.</para>
-        /// </summary>
+        /// <summary>The session to use, as returned by Connect-HubAccount -PassThru; defaults to the last session Connect-HubAccount opened.</summary>
         [Parameter]
         [ValidateNotNull]
         public HubSession? Session { get; set; }
@@ -106,17 +153,12 @@ namespace DockerHubPat
         private HubSession? _resolved;
 
         /// <summary>Fails before any pipeline input is read when there is no session.</summary>
-        protected override void BeginProcessing() => _ = ActiveSession;
+        protected override void Begin() => _ = ActiveSession;
 
         /// <summary>The -Session given, else the current one; a terminating error when there is none.</summary>
-        internal HubSession ActiveSession => _resolved ??= Session ?? HubSession.Current ?? throw NotConnected();
-
-        private Exception NotConnected()
-        {
-            ThrowTerminatingError(HubErrors.Create(HubErrors.NotConnected, ErrorCategory.AuthenticationError,
+        internal HubSession ActiveSession => _resolved ??= Session ?? HubSession.Current
+            ?? throw Terminate(HubErrors.Create(ErrorIds.HubNotConnected, ErrorCategory.AuthenticationError,
                 "There is no Docker Hub session. Run Connect-HubAccount first, or pass -Session.", null));
-            return new InvalidOperationException(); // not reached: ThrowTerminatingError throws
-        }
 
         /// <summary>Calls Hub for one item; on failure reports it and returns false.</summary>
         internal bool TryCall(object? target, Func<HubSession, CancellationToken, Task> call)

@@ -1,0 +1,71 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+
+namespace DockerHubPat
+{
+    /// <summary>
+    /// Turns failures into ErrorRecords with the ids of <see cref="ErrorIds"/>. The Hub layer's
+    /// messages say what happened; the advice that names a cmdlet ("run Connect-HubAccount again")
+    /// is added here, where the cmdlets are known.
+    /// </summary>
+    internal static class HubErrors
+    {
+        public static ErrorRecord FromHub(HubException ex, object? target)
+        {
+            var (id, category) = Classify(ex.Failure);
+            var advice = Advice(ex, target);
+            return new ErrorRecord(advice is null ? ex : ex.WithMessage(ex.Message + " " + advice), id, category, target);
+        }
+
+        /// <summary>Failures that every later item would hit too, so a pipeline stops instead of repeating them.</summary>
+        public static bool StopsPipeline(HubException ex) =>
+            ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.TokenSessionRefused
+            || ex.Failure == HubFailure.PermissionDenied;
+
+        public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target) =>
+            new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
+
+        public static ErrorRecord InvalidArgument(string errorId, string message, object? target) =>
+            new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
+
+        public static ErrorRecord FromVault(SecretVaultException ex, object? target, string? advice = null) =>
+            new ErrorRecord(advice is null ? ex : new SecretVaultException(ex.ErrorId, ex.Category, ex.Message + " " + advice, ex.InnerException),
+                ex.ErrorId, ex.Category, target);
+
+        private static string? Advice(HubException ex, object? target)
+        {
+            switch (ex.Failure)
+            {
+                case HubFailure.Unauthorized:
+                    return "Run Connect-HubAccount again to sign in.";
+                case HubFailure.RateLimited:
+                    return "Connect-HubAccount -MaximumRateLimitWaitSec allows a longer wait.";
+                case HubFailure.TokenSessionRefused:
+                    return "Sign in with the account password instead: Connect-HubAccount -Credential <user and password> [-OneTimePassword <2FA code>].";
+                case HubFailure.OutcomeUnknown when ex.CreatedTokenIds.Count > 0:
+                    return $"Remove it with: Remove-HubAccessToken -Id {string.Join(", ", ex.CreatedTokenIds)} -Confirm:$false; then create a new one.";
+                case HubFailure.OutcomeUnknown when ex.CreateCheckFailed:
+                    return $"Run Get-HubAccessToken -Label '{target}' to see.";
+                default:
+                    return null;
+            }
+        }
+
+        private static (string, ErrorCategory) Classify(HubFailure failure)
+        {
+            switch (failure)
+            {
+                case HubFailure.Unauthorized: return (ErrorIds.HubUnauthorized, ErrorCategory.AuthenticationError);
+                case HubFailure.TokenSessionRefused: return (ErrorIds.HubTokenSessionRefused, ErrorCategory.PermissionDenied);
+                case HubFailure.PermissionDenied: return (ErrorIds.HubPermissionDenied, ErrorCategory.PermissionDenied);
+                case HubFailure.NotFound: return (ErrorIds.AccessTokenNotFound, ErrorCategory.ObjectNotFound);
+                case HubFailure.InvalidRequest: return (ErrorIds.HubRequestRejected, ErrorCategory.InvalidArgument);
+                case HubFailure.RateLimited: return (ErrorIds.HubRateLimited, ErrorCategory.LimitsExceeded);
+                case HubFailure.Unavailable: return (ErrorIds.HubUnavailable, ErrorCategory.ConnectionError);
+                case HubFailure.OutcomeUnknown: return (ErrorIds.AccessTokenCreateUnconfirmed, ErrorCategory.ConnectionError);
+                default: return (ErrorIds.HubResponseInvalid, ErrorCategory.InvalidResult);
+            }
+        }
+    }
+}
