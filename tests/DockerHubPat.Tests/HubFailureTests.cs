@@ -92,7 +92,7 @@ namespace DockerHubPat.Tests
 
             // The Hub layer names no cmdlet; the cmdlet layer's mapping adds the way out.
             Assert.DoesNotContain("Connect-HubAccount", ex.Message, StringComparison.Ordinal);
-            var shown = HubErrors.FromHub(ex, null).Exception.Message;
+            var shown = HubErrors.WithAdvice(ex, null).Message;
             Assert.Contains("password", shown, StringComparison.Ordinal);
             Assert.Contains("Connect-HubAccount", shown, StringComparison.Ordinal);
         }

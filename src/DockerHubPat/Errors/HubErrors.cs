@@ -14,9 +14,12 @@ namespace DockerHubPat
         public static ErrorRecord FromHub(HubException ex, object? target)
         {
             var (id, category) = Classify(ex.Failure);
-            var advice = Advice(ex, target);
-            return new ErrorRecord(advice is null ? ex : ex.WithMessage(ex.Message + " " + advice), id, category, target);
+            return new ErrorRecord(WithAdvice(ex, target), id, category, target);
         }
+
+        /// <summary>The failure with the cmdlet layer's advice added to Hub's words, when there is advice.</summary>
+        public static HubException WithAdvice(HubException ex, object? target) =>
+            Advice(ex, target) is string advice ? ex.WithMessage(ex.Message + " " + advice) : ex;
 
         /// <summary>Failures that every later item would hit too, so a pipeline stops instead of repeating them.</summary>
         public static bool StopsPipeline(HubException ex) =>
