@@ -40,6 +40,7 @@ namespace DockerHubPat
         public const string SecretManagementNotInstalled = "SecretManagementNotInstalled";
         public const string SecretVaultNotFound = "SecretVaultNotFound";
         public const string SecretVaultUnavailable = "SecretVaultUnavailable";
+        public const string SecretVaultLocked = "SecretVaultLocked";
         public const string SecretVaultFailed = "SecretVaultFailed";
         public const string SecretNameExists = "SecretNameExists";
         public const string SecretNotSaved = "SecretNotSaved";
