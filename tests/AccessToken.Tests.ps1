@@ -476,7 +476,7 @@ Describe 'Rename-HubAccessToken' {
     It '-WhatIf changes nothing and names the label and id' {
         $id = $tokens['old-0003'].Id
         Clear-HubRequestLog
-        $text = Get-HostText { Rename-HubAccessToken -Id $id -NewLabel 'never' -WhatIf }
+        $text = Get-HostText { Rename-HubAccessToken -Id $tokens['old-0003'] -NewLabel 'never' -WhatIf }
 
         @(Get-HubRequestLog).Count | Should -Be 0
         (Get-ServerTokenById $account $id).token_label | Should -BeExactly 'old-0003'
@@ -574,7 +574,7 @@ Describe 'Enable-HubAccessToken and Disable-HubAccessToken' {
         Enable-HubAccessToken -Id $one
         $before = @{ $one = Get-ActiveState $one; $two = Get-ActiveState $two }
         Clear-HubRequestLog
-        $text = Get-HostText { & $Command -Id $one, $two -WhatIf }
+        $text = Get-HostText { & $Command -Id $tokens['state-0001'], $tokens['state-0002'] -WhatIf }
 
         @(Get-HubRequestLog).Count | Should -Be 0
         Get-ActiveState $one | Should -Be $before[$one]
@@ -662,7 +662,7 @@ Describe 'Remove-HubAccessToken' {
     ) {
         $id = $tokens['rm-0005'].Id
         Clear-HubRequestLog
-        $text = Get-HostText { Remove-HubAccessToken -Id $id -WhatIf @Splat }
+        $text = Get-HostText { Remove-HubAccessToken -Id $tokens['rm-0005'] -WhatIf @Splat }
 
         @(Get-HubRequestLog).Count | Should -Be 0
         Test-OnServer $id | Should -BeTrue
@@ -671,6 +671,16 @@ Describe 'Remove-HubAccessToken' {
         $lines[0] | Should -Match '"Remove"'
         $lines[0] | Should -Match "'rm-0005'"
         $lines[0] | Should -Match $id
+    }
+
+    It '-WhatIf with an id typed as text names that id; only a piped or passed token brings its label' {
+        $id = $tokens['rm-0005'].Id
+        $text = Get-HostText { Remove-HubAccessToken -Id "$id" -WhatIf }
+
+        $lines = @(Get-WhatIfLine $text)
+        $lines.Count | Should -Be 1
+        $lines[0] | Should -Match "access token $id"
+        $lines[0] | Should -Not -Match "'rm-0005'" -Because 'no cache of labels stands behind an id'
     }
 
     It 'removes nothing under $WhatIfPreference = $true, even with -Force' {

@@ -499,4 +499,17 @@ Describe 'Disconnect-HubAccount' {
         $current | Disconnect-HubAccount
         (Get-TerminatingError { Get-HubAccessToken }).FullyQualifiedErrorId | Should -BeLike 'HubNotConnected,*'
     }
+
+    It 'closes the connections of the session it forgets, yet that session still works from a variable' {
+        Add-TestToken -Username $other.Username -Count 1 -LabelPrefix 'kept-' | Out-Null
+        $kept = Connect-TestAccount $other -With @{ PassThru = $true }
+        @(Get-HubAccessToken).Label | Should -Be @('kept-0001')
+        # Replacing the current session closes its connections, and so does forgetting the new one.
+        Connect-TestAccount $account
+        Disconnect-HubAccount
+        Clear-HubRequestLog
+
+        @(Get-HubAccessToken -Session $kept).Label | Should -Be @('kept-0001')
+        @(Get-HubRequestLog).Count | Should -Be 1
+    }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -85,52 +84,6 @@ namespace DockerHubPat
                 throw new ValidationMetadataException(
                     $"'{scope}' is not a Docker Hub access token scope. Use one or more of: {string.Join(", ", AccessTokenScopes.All)}.");
             }
-        }
-    }
-
-    /// <summary>
-    /// Lets -Id take a Guid, its text form, or a HubAccessToken, and says plainly what a token id
-    /// looks like when the text is not one.
-    /// </summary>
-    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
-    internal sealed class TokenIdTransformationAttribute : ArgumentTransformationAttribute
-    {
-        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
-        {
-            var value = inputData is PSObject ps ? ps.BaseObject : inputData;
-            if (value is string || value is Guid || value is HubAccessToken || !(value is IEnumerable items))
-            {
-                return ToId(inputData);
-            }
-
-            return items.Cast<object>().Select(ToId).ToArray();
-        }
-
-        private static Guid ToId(object? input)
-        {
-            var value = input is PSObject ps ? ps.BaseObject : input;
-            switch (value)
-            {
-                // Any piped object with an Id or Uuid property (a CSV row, Hub JSON from elsewhere):
-                // pipeline input binds by value first, so the property is read here.
-                case PSCustomObject _ when IdProperty(input!) is object id:
-                    return ToId(id);
-                case Guid id:
-                    return id;
-                case HubAccessToken token:
-                    return token.Id;
-                case string text when Guid.TryParse(text.Trim(), out var parsed):
-                    return parsed;
-                default:
-                    throw new ArgumentTransformationMetadataException(
-                        $"'{value}' is not an access token id. A token id is a GUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427; Get-HubAccessToken shows them.");
-            }
-        }
-
-        private static object? IdProperty(object input)
-        {
-            var properties = PSObject.AsPSObject(input).Properties;
-            return (properties["Id"] ?? properties["Uuid"])?.Value;
         }
     }
 }

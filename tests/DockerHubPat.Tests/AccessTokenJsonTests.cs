@@ -266,7 +266,7 @@ namespace DockerHubPat.Tests
         [Fact]
         public void PageEnvelopeIsMapped()
         {
-            var page = JsonSerializer.Deserialize<AccessTokenPageJson>(Page)!;
+            var page = JsonSerializer.Deserialize<PageJson<AccessTokenJson>>(Page)!;
 
             Assert.Equal(3, page.Count);
             Assert.Equal("https://hub.docker.com/v2/access-tokens?page=2&page_size=2", page.Next);
@@ -279,7 +279,7 @@ namespace DockerHubPat.Tests
         [Fact]
         public void PageResultsMapToTokens()
         {
-            var page = JsonSerializer.Deserialize<AccessTokenPageJson>(Page)!;
+            var page = JsonSerializer.Deserialize<PageJson<AccessTokenJson>>(Page)!;
 
             var first = HubAccessToken.FromJson(page.Results![0], "alice");
             var second = HubAccessToken.FromJson(page.Results[1], "alice");
@@ -298,7 +298,7 @@ namespace DockerHubPat.Tests
         [Fact]
         public void ObservedLastPageHasNoNextLink()
         {
-            var page = JsonSerializer.Deserialize<AccessTokenPageJson>(
+            var page = JsonSerializer.Deserialize<PageJson<AccessTokenJson>>(
                 $$"""{"results":[{"uuid":"{{Id}}","token":""}],"active_count":0,"count":1,"next":null,"previous":null}""")!;
 
             Assert.Equal(1, page.Count);

@@ -1,18 +1,13 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace DockerHubPat.Commands
 {
     /// <summary>What Enable- and Disable-HubAccessToken share: they differ only in the state they set.</summary>
-    public abstract class HubAccessTokenStateCommand : HubBulkTokenCmdlet
+    public abstract class HubAccessTokenStateCommand : HubBulkChangeCmdlet<AccessTokenIdentity, HubAccessToken>
     {
-        /// <summary>Ids of the tokens.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Uuid")]
-        [TokenIdTransformation]
-        [ArgumentCompleter(typeof(TokenCompleter))]
-        public Guid[] Id { get; set; } = new Guid[0];
-
         /// <summary>Outputs each changed token.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -21,22 +16,20 @@ namespace DockerHubPat.Commands
 
         internal override string Activity => Active ? "Enabling access tokens" : "Disabling access tokens";
 
-        /// <inheritdoc />
-        protected override void Process()
+        internal override AccessTokenIdentity Target(AccessTokenIdentity id) => id;
+
+        internal override object? ErrorTarget(AccessTokenIdentity target) => target.Id;
+
+        internal override bool Confirm(AccessTokenIdentity target) => ShouldProcess(target.Describe(), Active ? "Enable" : "Disable");
+
+        internal override Task<HubAccessToken> ChangeAsync(AccessTokenIdentity target, CancellationToken cancel) =>
+            Tokens.UpdateAsync(target.Id, null, Active, cancel);
+
+        internal override void Done(AccessTokenIdentity target, HubAccessToken changed)
         {
-            foreach (var id in Id)
+            if (PassThru)
             {
-                if (ShouldProcess(ActiveSession.Describe(id), Active ? "Enable" : "Disable"))
-                {
-                    Start(id, async (session, cancel) => await session.Client.UpdateAsync(session, id, null, Active, cancel).ConfigureAwait(false),
-                        changed =>
-                        {
-                            if (PassThru)
-                            {
-                                WriteObject(changed);
-                            }
-                        });
-                }
+                WriteObject(changed);
             }
         }
     }

@@ -7,12 +7,13 @@ using DockerHubPat.Hub;
 namespace DockerHubPat
 {
     /// <summary>
-    /// Base of every cmdlet that talks to Hub: Ctrl+C cancels the request in flight, and
-    /// Hub failures become ErrorRecords with the module's ErrorIds.
+    /// Base of every cmdlet that talks to Hub: Ctrl+C cancels the request in flight, work on other
+    /// threads writes through one pump, and Hub failures become ErrorRecords with the module's ErrorIds.
     /// </summary>
     public abstract class HubCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly PipelinePump _pump = new PipelinePump();
 
         /// <summary>Cancelled when the user presses Ctrl+C.</summary>
         protected CancellationToken Cancellation => _stopping.Token;
@@ -49,26 +50,6 @@ namespace DockerHubPat
         /// <summary>The exception that, thrown from Begin/Process/End, ends the command with this error.</summary>
         internal static Exception Terminate(ErrorRecord record) => new TerminatingError(record);
 
-        private void Run(Action step)
-        {
-            try
-            {
-                step();
-            }
-            catch (TerminatingError stop)
-            {
-                ThrowTerminatingError(stop.Record);
-            }
-        }
-
-        private sealed class TerminatingError : Exception
-        {
-            public TerminatingError(ErrorRecord record)
-                : base(record.Exception.Message) => Record = record;
-
-            public ErrorRecord Record { get; }
-        }
-
         /// <summary>Whether the user gave the parameter (a default value does not count).</summary>
         internal bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
@@ -76,33 +57,48 @@ namespace DockerHubPat
         internal void CancelAll() => _stopping.Cancel();
 
         /// <inheritdoc />
-        public void Dispose() => _stopping.Dispose();
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            _pump.Dispose();
+        }
 
         /// <summary>
-        /// Runs a Hub call and, while it runs, writes its verbose messages and progress on the
-        /// pipeline thread: PowerShell allows no other thread to write.
+        /// Starts a Hub call with this command's pump as the Hub layer's reporter; the call's
+        /// messages wait in the pump until the pipeline thread writes them.
         /// </summary>
-        internal T Wait<T>(Func<CancellationToken, Task<T>> call)
+        internal Task<T> Start<T>(Func<CancellationToken, Task<T>> call)
         {
-            using var reporter = new PipelineReporter();
             var outer = HubReport.Current;
-            HubReport.Current = reporter;
-            Task<T> task;
+            HubReport.Current = _pump;
             try
             {
-                task = call(Cancellation);
+                var task = call(Cancellation);
+                _pump.Watch(task);
+                return task;
             }
             finally
             {
                 HubReport.Current = outer;
             }
+        }
 
-            task.ContinueWith(_ => reporter.Complete(), TaskScheduler.Default);
-            foreach (var write in reporter.Pending())
+        /// <summary>Writes what the started calls posted until <paramref name="done"/>; Ctrl+C stops the wait when <paramref name="stoppable"/>.</summary>
+        internal void Pump(Func<bool> done, bool stoppable)
+        {
+            try
             {
-                write(this);
+                _pump.RunUntil(this, done, stoppable ? Cancellation : CancellationToken.None);
             }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
 
+        /// <summary>The result of a finished call; its own exception, stack trace kept, when it failed.</summary>
+        internal T Result<T>(Task<T> task)
+        {
             try
             {
                 return task.GetAwaiter().GetResult();
@@ -113,12 +109,31 @@ namespace DockerHubPat
             }
         }
 
-        internal void Wait(Func<CancellationToken, Task> call) =>
-            Wait(async cancel =>
+        /// <summary>Runs a Hub call, writing its messages and progress on the pipeline thread while it runs.</summary>
+        internal T Wait<T>(Func<CancellationToken, Task<T>> call)
+        {
+            var task = Start(call);
+            Pump(() => task.IsCompleted, stoppable: false);
+            return Result(task);
+        }
+
+        /// <summary>Runs <paramref name="ask"/> on the pipeline thread for a call that waits in <see cref="Wait{T}"/> (a prompt).</summary>
+        internal Task<T> OnPipelineThread<T>(Func<T> ask)
+        {
+            var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pump.Post(_ =>
             {
-                await call(cancel).ConfigureAwait(false);
-                return true;
+                try
+                {
+                    answer.SetResult(ask());
+                }
+                catch (Exception ex)
+                {
+                    answer.SetException(ex);
+                }
             });
+            return answer.Task;
+        }
 
         /// <summary>
         /// Reports a failed call for one item: terminating when every later item would fail the
@@ -140,6 +155,26 @@ namespace DockerHubPat
 
             WriteError(record);
         }
+
+        private void Run(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (TerminatingError stop)
+            {
+                ThrowTerminatingError(stop.Record);
+            }
+        }
+
+        private sealed class TerminatingError : Exception
+        {
+            public TerminatingError(ErrorRecord record)
+                : base(record.Exception.Message) => Record = record;
+
+            public ErrorRecord Record { get; }
+        }
     }
 
     /// <summary>Base of the token cmdlets: they all work on a session.</summary>
@@ -160,20 +195,27 @@ namespace DockerHubPat
             ?? throw Terminate(HubErrors.Create(ErrorIds.HubNotConnected, ErrorCategory.AuthenticationError,
                 "There is no Docker Hub session. Run Connect-HubAccount first, or pass -Session.", null));
 
+        /// <summary>The session's tokens on Hub.</summary>
+        internal AccessTokens Tokens => ActiveSession.Tokens;
+
         /// <summary>Calls Hub for one item; on failure reports it and returns false.</summary>
-        internal bool TryCall(object? target, Func<HubSession, CancellationToken, Task> call)
+        internal bool TryCall<T>(object? target, Func<AccessTokens, CancellationToken, Task<T>> call, out T result)
         {
-            var session = ActiveSession;
+            var tokens = Tokens;
             try
             {
-                Wait(cancel => call(session, cancel));
+                result = Wait(cancel => call(tokens, cancel));
                 return true;
             }
             catch (HubException ex)
             {
                 WriteHubError(ex, target);
+                result = default!;
                 return false;
             }
         }
+
+        /// <summary>A token changed on Hub: tab completion must list again.</summary>
+        internal void TokensChanged() => TokenCompleter.Forget(ActiveSession);
     }
 }

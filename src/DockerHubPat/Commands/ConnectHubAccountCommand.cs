@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
+using System.Threading.Tasks;
 using DockerHubPat.Hub;
 
 namespace DockerHubPat.Commands
@@ -91,7 +92,6 @@ namespace DockerHubPat.Commands
             }
 
             var password = credential.GetNetworkCredential().Password;
-
             var client = new HubClient(hubUri, new RetryPolicy
             {
                 MaximumRetryCount = MaximumRetryCount,
@@ -99,15 +99,8 @@ namespace DockerHubPat.Commands
                 MaximumRateLimitWait = TimeSpan.FromSeconds(MaximumRateLimitWaitSec),
             });
             WriteVerbose($"Signing in to {hubUri.Host} as {username}.");
-            var jwt = SignIn(client, username, password, totp, out var usedTwoFactor);
-
-            // Hub marks a session made from a token in its JWT; the prefix catches it even where it does not.
-            if (password.StartsWith(PatPrefix, StringComparison.Ordinal) || Jwt.IsFromAccessToken(jwt))
-            {
-                WriteWarning("This session was signed in with a personal access token, not the account password. Docker Hub refuses " +
-                    "token management to such sessions (403), so New-/Get-/Rename-/Enable-/Disable-/Remove-HubAccessToken " +
-                    "will fail. Sign in with the account password (and -OneTimePassword when 2FA is on) instead.");
-            }
+            var (jwt, usedTwoFactor) = SignIn(client, username, password, totp);
+            WarnOfTokenSession(password, jwt);
 
             // The password is kept (as a SecureString) only when signing in again needs no human:
             // a code typed once cannot be typed again by a runbook, a TOTP seed can make a new one.
@@ -229,36 +222,34 @@ namespace DockerHubPat.Commands
             }
         }
 
-        private string SignIn(HubClient client, string username, string password, TotpGenerator? totp, out bool usedTwoFactor)
+        // The code comes from -OneTimePassword, the seed, or a prompt, which must run on the pipeline thread.
+        private (string Jwt, bool UsedTwoFactor) SignIn(HubClient client, string username, string password, TotpGenerator? totp)
         {
-            usedTwoFactor = false;
             try
             {
-                var answer = Wait(cancel => client.SignInAsync(username, password, cancel));
-                if (answer.Jwt != null)
-                {
-                    return answer.Jwt;
-                }
-
-                usedTwoFactor = true;
-                var code = OneTimePassword ?? totp?.Code() ?? AskForCode(username);
-                if (string.IsNullOrWhiteSpace(code))
-                {
-                    throw Terminate(HubErrors.Create(ErrorIds.HubTwoFactorCodeRequired, ErrorCategory.AuthenticationError,
-                        $"The Docker Hub account '{username}' has two-factor authentication. Pass the authenticator's current code with -OneTimePassword, " +
-                        "or its seed with -TotpSecret or -TotpSecretName for unattended sign-in.", username));
-                }
-
-                WriteVerbose("Sending the two-factor code.");
-                return Wait(cancel => client.SignInTwoFactorAsync(answer.TwoFactorToken!, code!.Trim(), cancel));
-            }
-            catch (HubException ex) when (ex.Failure == HubFailure.Unauthorized)
-            {
-                throw Terminate(new ErrorRecord(ex, ErrorIds.HubSignInFailed, ErrorCategory.AuthenticationError, username));
+                return Wait(cancel => client.SignInAsync(username, password,
+                    _ => OneTimePassword != null || totp != null
+                        ? Task.FromResult<string?>(OneTimePassword ?? totp!.Code())
+                        : OnPipelineThread(() => AskForCode(username)),
+                    cancel));
             }
             catch (HubException ex)
             {
-                throw Terminate(HubErrors.FromHub(ex, username));
+                client.CloseConnections();
+                throw Terminate(ex.Failure == HubFailure.Unauthorized
+                    ? new ErrorRecord(ex, ErrorIds.HubSignInFailed, ErrorCategory.AuthenticationError, username)
+                    : HubErrors.FromHub(ex, username));
+            }
+        }
+
+        // Hub marks a session made from a token in its JWT; the prefix catches it even where it does not.
+        private void WarnOfTokenSession(string password, string jwt)
+        {
+            if (password.StartsWith(PatPrefix, StringComparison.Ordinal) || Jwt.IsFromAccessToken(jwt))
+            {
+                WriteWarning("This session was signed in with a personal access token, not the account password. Docker Hub refuses " +
+                    "token management to such sessions (403), so New-/Get-/Rename-/Enable-/Disable-/Remove-HubAccessToken " +
+                    "will fail. Sign in with the account password (and -OneTimePassword when 2FA is on) instead.");
             }
         }
 

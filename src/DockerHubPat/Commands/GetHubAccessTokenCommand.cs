@@ -14,7 +14,7 @@ namespace DockerHubPat.Commands
         private const string LabelSet = "Label";
         private const string IdSet = "Id";
         private const int ProgressId = 0x4B1E;
-        private const int MaxReadings = 20;
+        private const string Activity = "Listing Docker Hub access tokens";
 
         /// <summary>Labels to list; wildcards allowed. All tokens when omitted.</summary>
         [Parameter(ParameterSetName = LabelSet, Position = 0)]
@@ -26,9 +26,9 @@ namespace DockerHubPat.Commands
         /// <summary>Ids of the tokens to get.</summary>
         [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
-        [TokenIdTransformation]
+        [AccessTokenIdentityTransformation]
         [ArgumentCompleter(typeof(TokenCompleter))]
-        public Guid[] Id { get; set; } = new Guid[0];
+        public AccessTokenIdentity[] Id { get; set; } = new AccessTokenIdentity[0];
 
         /// <summary>Only tokens that are active.</summary>
         [Parameter]
@@ -90,12 +90,11 @@ namespace DockerHubPat.Commands
         {
             if (ParameterSetName == IdSet)
             {
-                foreach (var id in Id)
+                foreach (var id in Id.Select(i => i.Id))
                 {
-                    HubAccessToken? token = null;
-                    if (!Full && TryCall(id, async (session, cancel) => token = await session.Client.GetAsync(session, id, cancel).ConfigureAwait(false)))
+                    if (!Full && TryCall(id, (tokens, cancel) => tokens.GetAsync(id, cancel), out var token))
                     {
-                        Offer(token!);
+                        Offer(token);
                     }
                 }
 
@@ -133,101 +132,50 @@ namespace DockerHubPat.Commands
 
         private void List()
         {
-            var labels = (Label ?? new string[0])
-                .Select(l => (Text: l, Pattern: WildcardPattern.Get(l, WildcardOptions.IgnoreCase), IsLiteral: !WildcardPattern.ContainsWildcardCharacters(l)))
-                .ToList();
-            var matchedLiterals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var seen = new HashSet<Guid>();
-            var seenPages = 0;
+            var labels = new LabelMatch(Label);
+            var listing = Tokens.List();
             ulong matches = 0;
-
-            // Hub pages by offset. When tokens are removed while the list is read — as in
-            // `Get-HubAccessToken | Remove-HubAccessToken`, where removal starts with the first page —
-            // later pages shift and would skip tokens. A change of `count` between pages shows that
-            // happened; the list is then read again (already seen tokens are skipped) until one
-            // reading sees no change.
-            for (var reading = 1; ; reading++)
+            try
             {
-                var changed = false;
-                long? lastCount = null;
-                long listed = 0;
-                var pagesOfReading = new HashSet<string>();
-                Uri? next = null;
-                do
+                // Streamed page by page so a long listing shows results (and can be stopped) early.
+                while (Wait(listing.NextAsync) is IReadOnlyList<HubAccessToken> page)
                 {
-                    var pageUri = next;
-                    AccessTokenPage page;
-                    try
+                    matches += (ulong)page.Count(t => labels.Matches(t) && Offer(t));
+                    if (listing.HasMore)
                     {
-                        page = Wait(cancel => ActiveSession.Client.ListPageAsync(ActiveSession, pageUri, cancel));
+                        WriteProgress(new ProgressRecord(ProgressId, Activity, $"{listing.Listed} of {listing.Count}")
+                        {
+                            PercentComplete = listing.Count > 0 ? (int)Math.Min(100, listing.Listed * 100 / listing.Count) : 0,
+                        });
                     }
-                    catch (HubException ex) when (pageUri != null && (ex.Failure == HubFailure.InvalidRequest || ex.Failure == HubFailure.NotFound))
+
+                    if (Done())
                     {
-                        // The list shrank below the page Hub linked to a moment ago.
-                        changed = true;
                         break;
                     }
-                    catch (HubException ex)
-                    {
-                        WriteHubError(ex, null);
-                        return;
-                    }
-
-                    seenPages++;
-                    changed |= lastCount != null && lastCount != page.Count;
-                    lastCount = page.Count;
-
-                    // Streamed page by page so a long listing shows results (and can be stopped) early.
-                    foreach (var token in page.Tokens.Where(t => seen.Add(t.Id)))
-                    {
-                        var hits = labels.Where(l => l.Pattern.IsMatch(token.Label)).ToList();
-
-                        // A label that exists is found, even when a filter then leaves its token out.
-                        hits.Where(h => h.IsLiteral).ToList().ForEach(h => matchedLiterals.Add(h.Text));
-                        if ((labels.Count == 0 || hits.Count > 0) && Offer(token))
-                        {
-                            matches++;
-                        }
-                    }
-
-                    listed += page.Tokens.Count;
-                    next = page.Next;
-                    if (next != null)
-                    {
-                        WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", $"{listed} of {page.Count}")
-                        {
-                            PercentComplete = page.Count > 0 ? (int)Math.Min(100, listed * 100 / page.Count) : 0,
-                        });
-
-                        if (!pagesOfReading.Add(next.AbsoluteUri))
-                        {
-                            WriteHubError(new HubException(HubFailure.InvalidResponse,
-                                $"Docker Hub's token list links back to a page it already sent ({next}); the listing was stopped."), null);
-                            return;
-                        }
-                    }
                 }
-                while (next != null && !Done());
-
-                if (!changed || Done())
-                {
-                    break;
-                }
-
-                if (reading == MaxReadings)
-                {
-                    WriteWarning($"The token list kept changing while it was read {MaxReadings} times; tokens added or moved meanwhile may be missing. Run the command again.");
-                    break;
-                }
-
-                WriteVerbose("The token list changed while it was read; reading it again so no token is skipped.");
+            }
+            catch (HubException ex)
+            {
+                WriteHubError(ex, null);
+                return;
             }
 
-            bool Done() => Full && !PagingParameters.IncludeTotalCount && labels.All(l => !l.IsLiteral || matchedLiterals.Contains(l.Text));
+            bool Done() => Full && !PagingParameters.IncludeTotalCount && labels.AllLiteralsFound;
+            Finish(listing, labels, matches);
+        }
 
-            if (seenPages > 1)
+        private void Finish(HubListing<HubAccessToken> listing, LabelMatch labels, ulong matches)
+        {
+            if (listing.KeptChanging)
             {
-                WriteProgress(new ProgressRecord(ProgressId, "Listing Docker Hub access tokens", "Done") { RecordType = ProgressRecordType.Completed });
+                WriteWarning($"The token list kept changing while it was read {HubListing<HubAccessToken>.MaxReadings} times; " +
+                    "tokens added or moved meanwhile may be missing. Run the command again.");
+            }
+
+            if (listing.Pages > 1)
+            {
+                WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
 
             if (PagingParameters.IncludeTotalCount)
@@ -236,10 +184,34 @@ namespace DockerHubPat.Commands
             }
 
             // Like Get-Item: a name without wildcards that matches nothing is an error; a pattern is not.
-            foreach (var missing in labels.Where(l => l.IsLiteral && !matchedLiterals.Contains(l.Text)))
+            foreach (var missing in labels.MissingLiterals)
             {
                 WriteError(HubErrors.Create(ErrorIds.AccessTokenNotFound, ErrorCategory.ObjectNotFound,
-                    $"No access token labelled '{missing.Text}' exists on {ActiveSession.Username}'s Docker Hub account.", missing.Text));
+                    $"No access token labelled '{missing}' exists on {ActiveSession.Username}'s Docker Hub account.", missing));
+            }
+        }
+
+        /// <summary>The -Label patterns, and which literal labels were found.</summary>
+        private sealed class LabelMatch
+        {
+            private readonly List<(string Text, WildcardPattern Pattern, bool IsLiteral)> _labels;
+            private readonly HashSet<string> _foundLiterals = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+            public LabelMatch(string[]? labels) =>
+                _labels = (labels ?? new string[0])
+                    .Select(l => (l, WildcardPattern.Get(l, WildcardOptions.IgnoreCase), !WildcardPattern.ContainsWildcardCharacters(l)))
+                    .ToList();
+
+            public bool AllLiteralsFound => !MissingLiterals.Any();
+
+            public IEnumerable<string> MissingLiterals => _labels.Where(l => l.IsLiteral && !_foundLiterals.Contains(l.Text)).Select(l => l.Text);
+
+            // A label that exists is found, even when a filter then leaves its token out.
+            public bool Matches(HubAccessToken token)
+            {
+                var hits = _labels.Where(l => l.Pattern.IsMatch(token.Label)).ToList();
+                hits.Where(h => h.IsLiteral).ToList().ForEach(h => _foundLiterals.Add(h.Text));
+                return _labels.Count == 0 || hits.Count > 0;
             }
         }
     }

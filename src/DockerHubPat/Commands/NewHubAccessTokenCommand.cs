@@ -112,16 +112,15 @@ namespace DockerHubPat.Commands
                 return;
             }
 
-            HubAccessToken? created = null;
-            if (!TryCall(Label, async (s, cancel) =>
-                created = await s.Client.CreateAsync(s, Label, scopes, expiresAtUtc, cancel).ConfigureAwait(false)))
+            if (!TryCall(Label, (tokens, cancel) => tokens.CreateAsync(Label, scopes, expiresAtUtc, cancel), out var created))
             {
                 return;
             }
 
+            TokensChanged();
             // Output first: even if the vault fails and -ErrorAction Stop ends the command at the
             // error, the token with its secret has already gone down the pipeline.
-            var notSaved = _secrets is null ? null : SaveSecret(created!, secretName);
+            var notSaved = _secrets is null ? null : SaveSecret(created, secretName);
             WriteObject(created);
             if (notSaved != null)
             {

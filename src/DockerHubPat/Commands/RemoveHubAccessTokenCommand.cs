@@ -1,20 +1,15 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace DockerHubPat.Commands
 {
     /// <summary>Deletes access tokens from Docker Hub for good.</summary>
     [Cmdlet(VerbsCommon.Remove, "HubAccessToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
-    public sealed class RemoveHubAccessTokenCommand : HubBulkTokenCmdlet
+    public sealed class RemoveHubAccessTokenCommand : HubBulkChangeCmdlet<AccessTokenIdentity, bool>
     {
-        /// <summary>Ids of the tokens.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Uuid")]
-        [TokenIdTransformation]
-        [ArgumentCompleter(typeof(TokenCompleter))]
-        public Guid[] Id { get; set; } = new Guid[0];
-
         /// <summary>Removes without asking for confirmation.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -53,28 +48,21 @@ namespace DockerHubPat.Commands
             }
         }
 
-        /// <inheritdoc />
-        protected override void Process()
-        {
-            foreach (var id in Id)
-            {
-                if (!Confirmed(id))
-                {
-                    continue;
-                }
+        internal override AccessTokenIdentity Target(AccessTokenIdentity id) => id;
 
-                Start(id, async (session, cancel) =>
-                    {
-                        await session.Client.DeleteAsync(session, id, cancel).ConfigureAwait(false);
-                        return null;
-                    },
-                    _ =>
-                    {
-                        if (RemoveSecret)
-                        {
-                            RemoveSecrets(id);
-                        }
-                    });
+        internal override object? ErrorTarget(AccessTokenIdentity target) => target.Id;
+
+        internal override async Task<bool> ChangeAsync(AccessTokenIdentity target, CancellationToken cancel)
+        {
+            await Tokens.DeleteAsync(target.Id, cancel).ConfigureAwait(false);
+            return true;
+        }
+
+        internal override void Done(AccessTokenIdentity target, bool removed)
+        {
+            if (RemoveSecret)
+            {
+                RemoveSecrets(target.Id);
             }
         }
 
@@ -99,16 +87,16 @@ namespace DockerHubPat.Commands
         }
 
         // -Force skips the prompt but not -WhatIf, so a dry run stays a dry run.
-        private bool Confirmed(Guid id)
+        internal override bool Confirm(AccessTokenIdentity target)
         {
-            var target = ActiveSession.Describe(id) + (RemoveSecret ? " and its vault secret" : "");
+            var description = target.Describe() + (RemoveSecret ? " and its vault secret" : "");
             if (Force && !WhatIfRequested())
             {
-                WriteVerbose($"Removing {target}.");
+                WriteVerbose($"Removing {description}.");
                 return true;
             }
 
-            return ShouldProcess(target, "Remove");
+            return ShouldProcess(description, "Remove");
         }
 
         private bool WhatIfRequested() =>

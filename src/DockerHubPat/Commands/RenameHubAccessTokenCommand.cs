@@ -11,9 +11,9 @@ namespace DockerHubPat.Commands
         /// <summary>The token's id.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Uuid")]
-        [TokenIdTransformation]
+        [AccessTokenIdentityTransformation]
         [ArgumentCompleter(typeof(TokenCompleter))]
-        public Guid Id { get; set; }
+        public AccessTokenIdentity Id { get; set; } = null!;
 
         /// <summary>The new label (1–100 characters).</summary>
         [Parameter(Mandatory = true, Position = 1)]
@@ -27,14 +27,14 @@ namespace DockerHubPat.Commands
         /// <inheritdoc />
         protected override void Process()
         {
-            if (!ShouldProcess(ActiveSession.Describe(Id), $"Rename to '{NewLabel}'"))
+            if (!ShouldProcess(Id.Describe(), $"Rename to '{NewLabel}'")
+                || !TryCall(Id.Id, (tokens, cancel) => tokens.UpdateAsync(Id.Id, NewLabel, null, cancel), out var renamed))
             {
                 return;
             }
 
-            HubAccessToken? renamed = null;
-            if (TryCall(Id, async (session, cancel) =>
-                renamed = await session.Client.UpdateAsync(session, Id, NewLabel, null, cancel).ConfigureAwait(false)) && PassThru)
+            TokensChanged();
+            if (PassThru)
             {
                 WriteObject(renamed);
             }

@@ -4,9 +4,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
-using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
@@ -21,6 +21,8 @@ namespace DockerHubPat
         // Completion blocks the prompt; an answer that takes longer is worth less than no answer.
         private static readonly TimeSpan ListingTimeout = TimeSpan.FromSeconds(5);
 
+        // The last listing of each session, kept as long as the session lives and no longer.
+        private static readonly ConditionalWeakTable<HubSession, Listed> Cache = new ConditionalWeakTable<HubSession, Listed>();
 
         /// <inheritdoc />
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -51,27 +53,27 @@ namespace DockerHubPat
                 .ToList();
         }
 
+        /// <summary>Drops the session's cached listing: a token changed, so the next completion lists again.</summary>
+        internal static void Forget(HubSession session) => Cache.Remove(session);
+
         private static IReadOnlyList<HubAccessToken> Tokens(HubSession session)
         {
-            if (session.CompletionCache is var c && c != null && DateTime.UtcNow - c.Value.At < CacheLifetime)
+            if (Cache.TryGetValue(session, out var cached) && DateTime.UtcNow - cached.At < CacheLifetime)
             {
-                return c.Value.Tokens;
+                return cached.Tokens;
             }
 
             var tokens = new List<HubAccessToken>();
             try
             {
                 using var timeout = new CancellationTokenSource(ListingTimeout);
+                var listing = session.Tokens.List();
                 Task.Run(async () =>
                 {
-                    Uri? next = null;
-                    do
+                    while (await listing.NextAsync(timeout.Token).ConfigureAwait(false) is IReadOnlyList<HubAccessToken> page)
                     {
-                        var page = await session.Client.ListPageAsync(session, next, timeout.Token).ConfigureAwait(false);
-                        tokens.AddRange(page.Tokens);
-                        next = page.Next;
+                        tokens.AddRange(page);
                     }
-                    while (next != null);
                 }).GetAwaiter().GetResult();
             }
             catch (Exception ex) when (ex is HubException || ex is OperationCanceledException)
@@ -79,9 +81,21 @@ namespace DockerHubPat
                 return tokens; // a partial list still helps; errors have no place in completion
             }
 
-            session.CompletionCache = (DateTime.UtcNow, tokens);
-
+            Cache.Remove(session);
+            Cache.Add(session, new Listed(DateTime.UtcNow, tokens));
             return tokens;
+        }
+
+        private sealed class Listed
+        {
+            public Listed(DateTime at, IReadOnlyList<HubAccessToken> tokens)
+            {
+                At = at;
+                Tokens = tokens;
+            }
+
+            public DateTime At { get; }
+            public IReadOnlyList<HubAccessToken> Tokens { get; }
         }
 
         private static string Describe(HubAccessToken t) =>

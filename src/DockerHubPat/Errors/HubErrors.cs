@@ -42,6 +42,8 @@ namespace DockerHubPat
             {
                 case HubFailure.Unauthorized:
                     return "Run Connect-HubAccount again to sign in.";
+                case HubFailure.TwoFactorRequired:
+                    return "Pass the authenticator's current code with -OneTimePassword, or its seed with -TotpSecret or -TotpSecretName for unattended sign-in.";
                 case HubFailure.RateLimited:
                     return "Connect-HubAccount -MaximumRateLimitWaitSec allows a longer wait.";
                 case HubFailure.TokenSessionRefused:
@@ -60,6 +62,7 @@ namespace DockerHubPat
             switch (failure)
             {
                 case HubFailure.Unauthorized: return (ErrorIds.HubUnauthorized, ErrorCategory.AuthenticationError);
+                case HubFailure.TwoFactorRequired: return (ErrorIds.HubTwoFactorCodeRequired, ErrorCategory.AuthenticationError);
                 case HubFailure.TokenSessionRefused: return (ErrorIds.HubTokenSessionRefused, ErrorCategory.PermissionDenied);
                 case HubFailure.PermissionDenied: return (ErrorIds.HubPermissionDenied, ErrorCategory.PermissionDenied);
                 case HubFailure.NotFound: return (ErrorIds.AccessTokenNotFound, ErrorCategory.ObjectNotFound);

@@ -8,6 +8,8 @@ namespace DockerHubPat
     {
         /// <summary>Hub refused the credentials or the session (HTTP 401).</summary>
         Unauthorized,
+        /// <summary>The account has 2FA and no code was available to sign in.</summary>
+        TwoFactorRequired,
         /// <summary>Hub refuses token management to a session that was signed in with a personal access token (HTTP 403).</summary>
         TokenSessionRefused,
         /// <summary>Any other HTTP 403.</summary>

@@ -22,13 +22,16 @@ namespace DockerHubPat.Hub
         [JsonPropertyName("expires_at")] public string? ExpiresAt { get; set; }
     }
 
-    internal sealed class AccessTokenPageJson
+    // The list envelope of Hub's paged routes. Personal tokens say `count`; organization routes
+    // say `total`; both link the next page with an absolute `next`.
+    internal sealed class PageJson<TItem>
     {
         [JsonPropertyName("count")] public long? Count { get; set; }
+        [JsonPropertyName("total")] public long? Total { get; set; }
         [JsonPropertyName("next")] public string? Next { get; set; }
         [JsonPropertyName("previous")] public string? Previous { get; set; }
         [JsonPropertyName("active_count")] public long? ActiveCount { get; set; }
-        [JsonPropertyName("results")] public List<AccessTokenJson>? Results { get; set; }
+        [JsonPropertyName("results")] public List<TItem>? Results { get; set; }
     }
 
     internal sealed class CreateAccessTokenJson

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace DockerHubPat.Hub
 {
-    /// <summary>How hard a session tries before giving up. Connect-HubAccount's parameters set it.</summary>
+    /// <summary>How hard a client tries before giving up; the cmdlet layer sets it from the user's parameters.</summary>
     internal sealed class RetryPolicy
     {
         public const int DefaultMaximumRetryCount = 4;

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,7 +10,7 @@ namespace DockerHubPat
     /// A signed-in Docker Hub session. It lives in memory only; the JWT and the password it holds
     /// are never exposed as properties, in ToString() or in any message.
     /// </summary>
-    public sealed class HubSession
+    public sealed class HubSession : IHubCredentials
     {
         private static readonly object CurrentLock = new object();
         private static HubSession? _current;
@@ -23,7 +21,6 @@ namespace DockerHubPat
         private readonly SecureString? _password;
         private readonly Func<string?>? _oneTimeCode;
         private readonly SemaphoreSlim _renewing = new SemaphoreSlim(1, 1);
-        private readonly ConcurrentDictionary<Guid, string> _labels = new ConcurrentDictionary<Guid, string>();
         private volatile string _bearer;
         // Replaced as a whole (one reference), so concurrent readers never see half an update.
         private volatile Expiry _expiry = Expiry.Unknown;
@@ -49,6 +46,7 @@ namespace DockerHubPat
             Username = username;
             HubUri = hubUri;
             Client = client;
+            Tokens = new AccessTokens(client, this);
             _password = password;
             _oneTimeCode = oneTimeCode;
             SignedInAt = DateTime.Now;
@@ -85,8 +83,11 @@ namespace DockerHubPat
 
         internal HubClient Client { get; }
 
+        /// <summary>The account's personal access tokens on Hub.</summary>
+        internal AccessTokens Tokens { get; }
+
         /// <summary>The JWT for the next request, renewed first when it is about to expire.</summary>
-        internal async Task<string> BearerAsync(CancellationToken cancel)
+        async Task<string> IHubCredentials.BearerAsync(CancellationToken cancel)
         {
             var bearer = _bearer;
             if (RenewsItself && _expiry.RenewAt is DateTimeOffset renewAt && DateTimeOffset.UtcNow >= renewAt)
@@ -101,7 +102,9 @@ namespace DockerHubPat
         /// Signs in again after Hub refused <paramref name="stale"/>. Concurrent callers (a parallel
         /// pipeline, several runspaces) share one sign-in. False when that would need a human.
         /// </summary>
-        internal async Task<bool> RenewAsync(string stale, CancellationToken cancel)
+        async Task<bool> IHubCredentials.RenewAsync(string stale, CancellationToken cancel) => await RenewAsync(stale, cancel).ConfigureAwait(false);
+
+        private async Task<bool> RenewAsync(string stale, CancellationToken cancel)
         {
             if (!RenewsItself)
             {
@@ -117,36 +120,21 @@ namespace DockerHubPat
                 }
 
                 HubReport.Verbose($"The Docker Hub session of '{Username}' has expired; signing in again.");
-                var password = SecureText.Read(_password!);
-                var answer = await Client.SignInAsync(Username, password, cancel).ConfigureAwait(false);
-                var jwt = answer.Jwt;
-                if (jwt is null)
-                {
-                    var code = _oneTimeCode?.Invoke();
-                    if (string.IsNullOrEmpty(code))
-                    {
-                        return false;
-                    }
-
-                    jwt = await Client.SignInTwoFactorAsync(answer.TwoFactorToken!, code!, cancel).ConfigureAwait(false);
-                }
-
+                var code = _oneTimeCode is null ? null : (Func<CancellationToken, Task<string?>>)(_ => Task.FromResult(_oneTimeCode()));
+                var (jwt, _) = await Client.SignInAsync(Username, SecureText.Read(_password!), code, cancel).ConfigureAwait(false);
                 SetExpiry(jwt);
                 _bearer = jwt;
                 return true;
             }
-            catch (HubException ex) when (ex.Failure == HubFailure.Unauthorized)
+            catch (HubException ex) when (ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.TwoFactorRequired)
             {
-                return false; // the password changed since Connect-HubAccount: a human must sign in
+                return false; // the password changed since Connect-HubAccount, or a code needs a human
             }
             finally
             {
                 _renewing.Release();
             }
         }
-
-        /// <summary>The last full listing made for tab completion; dropped whenever a token changes.</summary>
-        internal (DateTime At, IReadOnlyList<HubAccessToken> Tokens)? CompletionCache { get; set; }
 
         // A minute early for Hub's long sessions, but never so early that a short session would
         // sign in again before every request.
@@ -157,17 +145,11 @@ namespace DockerHubPat
             _expiry = new Expiry(at, TimeSpan.FromTicks(Math.Min(MaxRenewMargin.Ticks, Math.Max(0, lifetime.Ticks / 4))));
         }
 
-        // Labels seen in Hub's answers, so a confirmation prompt can name a token piped in by id
-        // without another request.
-        internal void Remember(HubAccessToken token) => _labels[token.Id] = token.Label;
-
-        internal void Forget(Guid id) => _labels.TryRemove(id, out _);
-
-        /// <summary>"access token 'label' (id)", or just the id when the label was never seen.</summary>
-        internal string Describe(Guid id) =>
-            _labels.TryGetValue(id, out var label) ? $"access token '{label}' ({id})" : $"access token {id}";
-
-        /// <summary>The session the token cmdlets use when no -Session is given; shared by every runspace of the process.</summary>
+        /// <summary>
+        /// The session the token cmdlets use when no -Session is given; shared by every runspace of
+        /// the process. The session it replaces closes its connections; if someone still holds it
+        /// in a variable, it opens new ones when next used.
+        /// </summary>
         internal static HubSession? Current
         {
             get
@@ -180,10 +162,14 @@ namespace DockerHubPat
 
             set
             {
+                HubSession? replaced;
                 lock (CurrentLock)
                 {
+                    replaced = ReferenceEquals(_current, value) ? null : _current;
                     _current = value;
                 }
+
+                replaced?.Client.CloseConnections();
             }
         }
     }

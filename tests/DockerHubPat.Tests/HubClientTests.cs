@@ -1,0 +1,269 @@
+using System;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using DockerHubPat.Hub;
+using Flurl.Http.Testing;
+using Xunit;
+
+namespace DockerHubPat.Tests
+{
+    /// <summary>
+    /// The whole client — send loop, routes, JSON, listing — against Flurl's own fake of the wire
+    /// (HttpTest), which answers each request in turn with what the test scripted.
+    /// </summary>
+    public class HubClientTests : IDisposable
+    {
+        private const string Id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+        private const string Tokens = "https://hub.example/v2/access-tokens";
+
+        private readonly HttpTest _http = new HttpTest();
+        private readonly Credentials _credentials = new Credentials();
+        private readonly HubClient _client = new HubClient(new Uri("https://hub.example/"), new RetryPolicy
+        {
+            MaximumRetryCount = 2,
+            BaseDelay = TimeSpan.FromMilliseconds(1),
+            MaximumRateLimitWait = TimeSpan.FromSeconds(5),
+        });
+
+        public void Dispose() => _http.Dispose();
+
+        /// <summary>Hands out "jwt-1", and "jwt-2" after a renewal, unless told renewal needs a human.</summary>
+        private sealed class Credentials : IHubCredentials
+        {
+            public string Bearer { get; private set; } = "jwt-1";
+            public bool CanRenew { get; set; } = true;
+            public int Renewals { get; private set; }
+            public string Username => "alice";
+
+            public Task<string> BearerAsync(CancellationToken cancel) => Task.FromResult(Bearer);
+
+            public Task<bool> RenewAsync(string refused, CancellationToken cancel)
+            {
+                Renewals++;
+                if (CanRenew)
+                {
+                    Bearer = "jwt-2";
+                }
+
+                return Task.FromResult(CanRenew);
+            }
+        }
+
+        private AccessTokens Personal => new AccessTokens(_client, _credentials);
+
+        private static object Token(string id = Id, string label = "ci", string secret = "") => new
+        {
+            uuid = id,
+            token_label = label,
+            is_active = true,
+            token = secret,
+            scopes = new[] { "repo:read" },
+            created_at = DateTime.UtcNow.ToString("o"),
+        };
+
+        private static object Page(long count, string? next, params object[] results) => new { count, next, previous = (string?)null, results };
+
+        [Fact]
+        public async Task GetsAToken()
+        {
+            _http.RespondWithJson(Token(label: "laptop"));
+
+            var token = await Personal.GetAsync(Guid.Parse(Id), CancellationToken.None);
+
+            Assert.Equal("laptop", token.Label);
+            Assert.Equal("alice", token.Username);
+            _http.ShouldHaveCalled($"{Tokens}/{Id}").WithVerb(HttpMethod.Get).WithOAuthBearerToken("jwt-1")
+                .WithHeader("User-Agent", HubClient.UserAgent).Times(1);
+        }
+
+        [Fact]
+        public async Task RetriesAGetAfter5xxAndNoAnswer()
+        {
+            _http.RespondWith("busy", 503).SimulateException(new HttpRequestException("reset")).RespondWithJson(Token());
+
+            await Personal.GetAsync(Guid.Parse(Id), CancellationToken.None);
+
+            _http.ShouldHaveCalled($"{Tokens}/{Id}").Times(3);
+        }
+
+        [Fact]
+        public async Task GivesUpAfterTheLastRetryWithHubsStatus()
+        {
+            _http.RespondWith("busy", 503).RespondWith("busy", 503).RespondWith("still busy", 502);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.GetAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unavailable, ex.Failure);
+            Assert.Equal(502, ex.StatusCode);
+            _http.ShouldHaveMadeACall().Times(3);
+        }
+
+        [Fact]
+        public async Task NoAnswerAfterTheLastRetryIsUnavailable()
+        {
+            _http.SimulateTimeout().SimulateTimeout().SimulateTimeout();
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.GetAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unavailable, ex.Failure);
+            Assert.Contains("did not answer", ex.Message);
+        }
+
+        [Fact]
+        public async Task WaitsOutA429AndSendsAgain()
+        {
+            _http.RespondWith("slow down", 429, new { Retry_After = "0" }).RespondWithJson(Token());
+
+            await Personal.GetAsync(Guid.Parse(Id), CancellationToken.None);
+
+            _http.ShouldHaveMadeACall().Times(2);
+        }
+
+        [Fact]
+        public async Task A429AskingForMoreThanTheCapFailsWithoutWaiting()
+        {
+            _http.RespondWith("slow down", 429, new { Retry_After = "60" });
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.GetAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.Equal(HubFailure.RateLimited, ex.Failure);
+            _http.ShouldHaveMadeACall().Times(1);
+        }
+
+        [Fact]
+        public async Task RenewsARefusedSessionOnceAndSendsWithTheNewBearer()
+        {
+            _http.RespondWith("expired", 401).RespondWithJson(Token());
+
+            await Personal.GetAsync(Guid.Parse(Id), CancellationToken.None);
+
+            Assert.Equal(1, _credentials.Renewals);
+            _http.ShouldHaveMadeACall().WithOAuthBearerToken("jwt-1").Times(1);
+            _http.ShouldHaveMadeACall().WithOAuthBearerToken("jwt-2").Times(1);
+        }
+
+        [Fact]
+        public async Task ASessionThatCannotBeRenewedIsUnauthorized()
+        {
+            _credentials.CanRenew = false;
+            _http.RespondWith("expired", 401);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.GetAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unauthorized, ex.Failure);
+            _http.ShouldHaveMadeACall().Times(1);
+        }
+
+        [Fact]
+        public async Task NeverSendsACreateTwiceAndSaysWhatTheLostRequestMade()
+        {
+            var made = Guid.NewGuid().ToString();
+            _http.ForCallsTo(Tokens).WithVerb(HttpMethod.Post).RespondWith("bad gateway", 502);
+            _http.ForCallsTo($"{Tokens}?*").WithVerb(HttpMethod.Get).RespondWithJson(Page(2, null, Token(made, "ci"), Token(label: "other")));
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.OutcomeUnknown, ex.Failure);
+            Assert.Equal(new[] { Guid.Parse(made) }, ex.CreatedTokenIds);
+            Assert.Contains("did create 1 token(s) labelled 'ci'", ex.Message);
+            _http.ShouldHaveCalled(Tokens).WithVerb(HttpMethod.Post).Times(1);
+            _http.ShouldHaveCalled(Tokens).WithVerb(HttpMethod.Post).WithHeader("Connection", "close");
+        }
+
+        [Fact]
+        public async Task ALostCreateThatMadeNothingIsSafeToRunAgain()
+        {
+            _http.ForCallsTo(Tokens).WithVerb(HttpMethod.Post).SimulateTimeout();
+            _http.ForCallsTo($"{Tokens}?*").WithVerb(HttpMethod.Get).RespondWithJson(Page(0, null));
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
+
+            Assert.Empty(ex.CreatedTokenIds);
+            Assert.False(ex.CreateCheckFailed);
+            Assert.Contains("safe to run the command again", ex.Message);
+        }
+
+        [Fact]
+        public async Task ADeleteWhoseAnswerWasLostIsDoneWhenTheRetryFindsNothing()
+        {
+            _http.SimulateException(new HttpRequestException("reset")).RespondWith("", 404);
+
+            await Personal.DeleteAsync(Guid.Parse(Id), CancellationToken.None);
+
+            _http.ShouldHaveCalled($"{Tokens}/{Id}").WithVerb(HttpMethod.Delete).Times(2);
+        }
+
+        [Fact]
+        public async Task ADeleteOfAnUnknownTokenIsNotFound()
+        {
+            _http.RespondWith("""{"detail":"Not found."}""", 404);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.DeleteAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.Equal(HubFailure.NotFound, ex.Failure);
+        }
+
+        [Fact]
+        public async Task ListsEveryPageThroughHubsNextLinks()
+        {
+            var second = Guid.NewGuid().ToString();
+            _http.RespondWithJson(Page(2, $"{Tokens}?page=2&page_size=100", Token()))
+                .RespondWithJson(Page(2, null, Token(second, "two")));
+
+            var all = await Personal.List().ReadAllAsync(CancellationToken.None);
+
+            Assert.Equal(new[] { "ci", "two" }, all.Select(t => t.Label));
+            _http.ShouldHaveCalled(Tokens).WithQueryParam("page", 1).WithQueryParam("page_size", AccessTokens.PageSize).Times(1);
+            _http.ShouldHaveCalled(Tokens).WithQueryParam("page", 2).Times(1);
+        }
+
+        [Fact]
+        public async Task SignsInWithTheTwoFactorCodeWhenHubAsksForIt()
+        {
+            _http.RespondWith("""{"detail":"Require secondary authentication on MFA enabled account","login_2fa_token":"challenge"}""", 401)
+                .RespondWithJson(new { token = "jwt" });
+
+            var (jwt, usedTwoFactor) = await _client.SignInAsync("alice", "pw", _ => Task.FromResult<string?>(" 123456 "), CancellationToken.None);
+
+            Assert.Equal("jwt", jwt);
+            Assert.True(usedTwoFactor);
+            _http.ShouldHaveCalled("https://hub.example/v2/users/2fa-login").WithRequestJson(new { login_2fa_token = "challenge", code = "123456" });
+        }
+
+        [Fact]
+        public async Task ATwoFactorAccountWithoutACodeIsTwoFactorRequired()
+        {
+            _http.RespondWith("""{"login_2fa_token":"challenge"}""", 401);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => _client.SignInAsync("alice", "pw", null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.TwoFactorRequired, ex.Failure);
+            _http.ShouldHaveMadeACall().Times(1);
+        }
+
+        [Fact]
+        public async Task AWrongPasswordIsUnauthorizedAndNotRetried()
+        {
+            _http.RespondWith("""{"detail":"Incorrect authentication credentials"}""", 401);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => _client.SignInAsync("alice", "pw", null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unauthorized, ex.Failure);
+            Assert.DoesNotContain("pw", ex.Message);
+        }
+
+        [Fact]
+        public async Task ClosedConnectionsOpenAgainForTheNextRequest()
+        {
+            _http.RespondWithJson(Token()).RespondWithJson(Token());
+            await Personal.GetAsync(Guid.Parse(Id), CancellationToken.None);
+
+            _client.CloseConnections();
+            await Personal.GetAsync(Guid.Parse(Id), CancellationToken.None);
+
+            _http.ShouldHaveMadeACall().Times(2);
+        }
+    }
+}
