@@ -761,7 +761,7 @@ Describe 'Remove-HubAccessToken -RemoveSecret' {
     It 'removes nothing with -WhatIf' {
         $made = New-HubAccessToken -Label 'rm-whatif'
         Clear-HubRequestLog
-        $text = Get-HostText { Remove-HubAccessToken -Id $made.Id -RemoveSecret -Force -WhatIf }
+        $text = Get-HostText { Remove-HubAccessToken -Id $made -RemoveSecret -Force -WhatIf }
         $whatIf = @($text -split '\r?\n' | Where-Object { $_ -like 'What if:*' })
         $whatIf | Should -HaveCount 1
         $whatIf[0] | Should -Match "'rm-whatif' \($($made.Id)\) and its vault secret"
