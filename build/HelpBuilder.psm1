@@ -451,7 +451,8 @@ function Write-MamlCommand {
     foreach ($set in $sets) {
         $w.WriteStartElement('command', 'syntaxItem', $ns.command)
         $w.WriteElementString('maml', 'name', $ns.maml, $Command.Name)
-        $inSet = @($set.Parameters | Where-Object Name -In $ordered.Name)
+        # ForEach-Object, not $ordered.Name: strict mode refuses .Name on the empty list of a cmdlet without parameters.
+        $inSet = @($set.Parameters | Where-Object Name -In @($ordered | ForEach-Object Name))
         $sorted = @(
             $inSet | Where-Object { $null -ne $_.Position } | Sort-Object Position
             $inSet | Where-Object { $null -eq $_.Position -and $_.IsMandatory -and $_.Name -notin 'WhatIf', 'Confirm' }

@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Connect-HubAccount'
         'Disconnect-HubAccount'
+        'Get-HubAccount'
         'Get-HubAccessToken'
         'New-HubAccessToken'
         'Rename-HubAccessToken'

@@ -1,6 +1,6 @@
 # Reliability of the session over time and across threads: JWT expiry and renewal (no 2FA, a typed
 # 2FA code, a TOTP seed), a bulk pipeline that outlives its JWT, Ctrl+C (PowerShell.Stop) during a
-# slow answer or a rate-limit wait, one process-wide session used from parallel runspaces, and a
+# slow answer or a rate-limit wait, one session object passed to parallel runspaces, and a
 # parallel bulk removal under Hub's rate limit. Faults and settings are global to the emulator, so
 # AfterEach clears them; assertions are on request counts, server state, ErrorIds and records.
 
@@ -56,9 +56,10 @@ BeforeAll {
 
     function Start-InRunspace {
         # A pipeline in a new runspace of this process, started asynchronously so the test can Stop() it.
+        # The runspace has no session of its own: the script gets this runspace's as $Session.
         param([Parameter(Mandatory)][string] $Script)
         $ps = [powershell]::Create()
-        $null = $ps.AddScript("Import-Module '$($env:DOCKERHUBPAT_TEST_MODULE)'; $Script")
+        $null = $ps.AddScript("param(`$Session) Import-Module '$($env:DOCKERHUBPAT_TEST_MODULE)'; $Script").AddArgument((Get-HubAccount))
         [pscustomobject]@{ PowerShell = $ps; Async = $ps.BeginInvoke() }
     }
 
@@ -199,7 +200,7 @@ Describe 'Stopping a command (Ctrl+C)' {
     ) {
         Connect-TestAccount $script:Plain
         $fault = Add-Fault (@{ method = 'GET'; path = '/v2/access-tokens' } + $Fault)
-        $run = Start-InRunspace 'Get-HubAccessToken'
+        $run = Start-InRunspace 'Get-HubAccessToken -Session $Session'
         try {
             Wait-Until { Test-FaultFired $fault.id } | Should -BeTrue -Because 'the request must have reached the emulator'
             $run.Async.IsCompleted | Should -BeFalse -Because 'the command is waiting'
@@ -218,7 +219,7 @@ Describe 'Stopping a command (Ctrl+C)' {
         Connect-TestAccount $script:Plain
         $fault = Add-Fault @{ kind = 'latency'; ms = 30000; method = 'DELETE'; path = '/v2/access-tokens/*'; count = 0 }
         $ids = ($tokens.uuid | ForEach-Object { "'$_'" }) -join ','
-        $run = Start-InRunspace "$ids | Remove-HubAccessToken -Force -ThrottleLimit 4"
+        $run = Start-InRunspace "$ids | Remove-HubAccessToken -Session `$Session -Force -ThrottleLimit 4"
         try {
             Wait-Until { Test-FaultFired $fault.id } | Should -BeTrue
 
@@ -232,7 +233,7 @@ Describe 'Stopping a command (Ctrl+C)' {
     }
 }
 
-Describe 'One session used from parallel runspaces' {
+Describe 'One session object passed to parallel runspaces (-Session $using:session)' {
     AfterEach {
         Reset-EmulatorFaults
         Disconnect-HubAccount
@@ -241,12 +242,12 @@ Describe 'One session used from parallel runspaces' {
     It 'six runspaces list tokens through the session of one Connect-HubAccount, with one sign-in' {
         New-ServerToken $script:Plain -Count 3 -Prefix 'parallel-' | Out-Null
         Clear-HubRequestLog
-        Connect-TestAccount $script:Plain
+        $session = Connect-TestAccount $script:Plain -With @{ PassThru = $true }
         $module = $env:DOCKERHUBPAT_TEST_MODULE
 
         $results = @(1..6 | ForEach-Object -ThrottleLimit 6 -Parallel {
                 Import-Module $using:module
-                $listed = @(Get-HubAccessToken -Label 'parallel-*' -ErrorVariable failed -ErrorAction SilentlyContinue)
+                $listed = @(Get-HubAccessToken -Session $using:session -Label 'parallel-*' -ErrorVariable failed -ErrorAction SilentlyContinue)
                 [pscustomobject]@{ Count = $listed.Count; Errors = @($failed | ForEach-Object { "$_" }) }
             })
 
@@ -259,7 +260,7 @@ Describe 'One session used from parallel runspaces' {
     It 'six runspaces that all find the JWT expired share one renewal sign-in' {
         New-ServerToken $script:Plain -Count 2 -Prefix 'renewrace-' | Out-Null
         Set-EmulatorSetting @{ jwt_lifetime_seconds = 3 }
-        Connect-TestAccount $script:Plain
+        $session = Connect-TestAccount $script:Plain -With @{ PassThru = $true }
         # Renewed JWTs live long again, so exactly one renewal is needed.
         Set-EmulatorSetting @{ jwt_lifetime_seconds = $script:DefaultSettings.jwt_lifetime_seconds }
         Wait-JwtExpiry
@@ -270,7 +271,7 @@ Describe 'One session used from parallel runspaces' {
 
         $results = @(1..6 | ForEach-Object -ThrottleLimit 6 -Parallel {
                 Import-Module $using:module
-                $listed = @(Get-HubAccessToken -Label 'renewrace-*' -ErrorVariable failed -ErrorAction SilentlyContinue)
+                $listed = @(Get-HubAccessToken -Session $using:session -Label 'renewrace-*' -ErrorVariable failed -ErrorAction SilentlyContinue)
                 [pscustomobject]@{ Count = $listed.Count; Errors = @($failed | ForEach-Object { "$_" }) }
             })
 

@@ -66,12 +66,12 @@ BeforeAll {
     }
 
     function Invoke-InRunspace {
-        # Runs a script in a new runspace of this process (the session is process-wide), so the
-        # progress records the module writes can be read from Streams.Progress.
+        # Runs a script in a new runspace of this process, so the progress records the module writes
+        # can be read from Streams.Progress. The script gets this runspace's session as $Session.
         param([Parameter(Mandatory)][string] $Script)
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$($env:DOCKERHUBPAT_TEST_MODULE)'; `$ProgressPreference = 'Continue'; $Script")
+            $null = $ps.AddScript("param(`$Session) Import-Module '$($env:DOCKERHUBPAT_TEST_MODULE)'; `$ProgressPreference = 'Continue'; $Script").AddArgument((Get-HubAccount))
             $output = $ps.Invoke()
             [pscustomobject]@{
                 Output   = @($output)
@@ -140,7 +140,7 @@ Describe 'Rate limit (429)' {
         Add-Fault @{ kind = 'rate_limit'; method = 'GET'; path = '/v2/access-tokens'; seconds = 1 } | Out-Null
         Clear-HubRequestLog
 
-        $run = Invoke-InRunspace "Get-HubAccessToken -Label '$($token[0].token_label)'"
+        $run = Invoke-InRunspace "Get-HubAccessToken -Session `$Session -Label '$($token[0].token_label)'"
 
         $run.Errors | Should -BeNullOrEmpty
         $run.Output.Count | Should -Be 1

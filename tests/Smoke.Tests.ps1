@@ -12,7 +12,7 @@ Describe 'DockerHubPat module' {
     }
 
     It 'exports the cmdlet <_>' -ForEach @(
-        'Connect-HubAccount', 'Disconnect-HubAccount', 'Get-HubAccessToken', 'New-HubAccessToken',
+        'Connect-HubAccount', 'Disconnect-HubAccount', 'Get-HubAccount', 'Get-HubAccessToken', 'New-HubAccessToken',
         'Rename-HubAccessToken', 'Enable-HubAccessToken', 'Disable-HubAccessToken', 'Remove-HubAccessToken'
     ) {
         Get-Command -Name $_ -Module DockerHubPat -CommandType Cmdlet -ErrorAction SilentlyContinue |

@@ -180,7 +180,7 @@ namespace DockerHubPat
     /// <summary>Base of the token cmdlets: they all work on a session.</summary>
     public abstract class HubTokenCmdlet : HubCmdlet
     {
-        /// <summary>The session to use, as returned by Connect-HubAccount -PassThru; defaults to the last session Connect-HubAccount opened.</summary>
+        /// <summary>The session to use, as returned by Connect-HubAccount -PassThru; defaults to the session Connect-HubAccount last opened in this runspace.</summary>
         [Parameter]
         [ValidateNotNull]
         public HubSession? Session { get; set; }
@@ -190,8 +190,8 @@ namespace DockerHubPat
         /// <summary>Fails before any pipeline input is read when there is no session.</summary>
         protected override void Begin() => _ = ActiveSession;
 
-        /// <summary>The -Session given, else the current one; a terminating error when there is none.</summary>
-        internal HubSession ActiveSession => _resolved ??= Session ?? HubSession.Current
+        /// <summary>The -Session given, else this runspace's current one; a terminating error when there is none.</summary>
+        internal HubSession ActiveSession => _resolved ??= Session ?? RunspaceSession.Of(SessionState.PSVariable)
             ?? throw Terminate(HubErrors.Create(ErrorIds.HubNotConnected, ErrorCategory.AuthenticationError,
                 "There is no Docker Hub session. Run Connect-HubAccount first, or pass -Session.", null));
 

@@ -108,7 +108,7 @@ namespace DockerHubPat.Commands
             var session = new HubSession(username, hubUri, jwt, client,
                 renewable ? credential.Password.Copy() : null,
                 totp is null ? null : (Func<string?>)totp.Code);
-            HubSession.Current = session;
+            RunspaceSession.Set(SessionState.PSVariable, session);
             WriteVerbose(session.ExpiresAt is DateTime ends
                 ? $"Signed in to {hubUri.Host} as {username}; the session token ends at {ends:g}{(renewable ? " and is renewed automatically" : "")}."
                 : $"Signed in to {hubUri.Host} as {username}.");

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace DockerHubPat.Commands
 {
-    /// <summary>Forgets the current Docker Hub session.</summary>
+    /// <summary>Forgets the current Docker Hub session of this runspace.</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "HubAccount")]
     [OutputType(typeof(void))]
     public sealed class DisconnectHubAccountCommand : PSCmdlet
@@ -15,7 +15,7 @@ namespace DockerHubPat.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var current = HubSession.Current;
+            var current = RunspaceSession.Of(SessionState.PSVariable);
             if (current is null || (Session != null && !ReferenceEquals(Session, current)))
             {
                 // A session held only in a variable is dropped with the variable; nothing to forget here.
@@ -23,7 +23,7 @@ namespace DockerHubPat.Commands
                 return;
             }
 
-            HubSession.Current = null;
+            RunspaceSession.Set(SessionState.PSVariable, null);
             WriteVerbose($"Forgot the Docker Hub session of {current.Username} on {current.HubUri.Host}.");
         }
     }

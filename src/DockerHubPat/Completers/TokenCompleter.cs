@@ -28,7 +28,7 @@ namespace DockerHubPat
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var session = (fakeBoundParameters["Session"] is var s && s is PSObject ps ? ps.BaseObject : s) as HubSession ?? HubSession.Current;
+            var session = (fakeBoundParameters["Session"] is var s && s is PSObject ps ? ps.BaseObject : s) as HubSession ?? RunspaceSession.OfThisRunspace();
             if (session is null)
             {
                 return Enumerable.Empty<CompletionResult>();

@@ -12,9 +12,6 @@ namespace DockerHubPat
     /// </summary>
     public sealed class HubSession : IHubCredentials
     {
-        private static readonly object CurrentLock = new object();
-        private static HubSession? _current;
-
         /// <summary>Sign in again this long before the JWT's `exp`, so no request races the expiry.</summary>
         private static readonly TimeSpan MaxRenewMargin = TimeSpan.FromSeconds(60);
 
@@ -143,34 +140,6 @@ namespace DockerHubPat
             var at = Jwt.ReadExpiry(jwt);
             var lifetime = (at ?? DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow;
             _expiry = new Expiry(at, TimeSpan.FromTicks(Math.Min(MaxRenewMargin.Ticks, Math.Max(0, lifetime.Ticks / 4))));
-        }
-
-        /// <summary>
-        /// The session the token cmdlets use when no -Session is given; shared by every runspace of
-        /// the process. The session it replaces closes its connections; if someone still holds it
-        /// in a variable, it opens new ones when next used.
-        /// </summary>
-        internal static HubSession? Current
-        {
-            get
-            {
-                lock (CurrentLock)
-                {
-                    return _current;
-                }
-            }
-
-            set
-            {
-                HubSession? replaced;
-                lock (CurrentLock)
-                {
-                    replaced = ReferenceEquals(_current, value) ? null : _current;
-                    _current = value;
-                }
-
-                replaced?.Client.CloseConnections();
-            }
         }
     }
 }
