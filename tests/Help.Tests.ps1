@@ -85,7 +85,8 @@ Describe 'Get-Help <_> -Full' -ForEach $script:CmdletNames {
 
     It 'describes every parameter of the cmdlet' {
         $ours = @($command.Parameters.Keys | Where-Object { $script:NotOurs -notcontains $_ })
-        $ours.Count | Should -BeGreaterThan 0
+        # Guards against reading no parameters at all; Get-HubAccount, like Get-AzContext, takes none.
+        if ($name -ne 'Get-HubAccount') { $ours.Count | Should -BeGreaterThan 0 }
         $undocumented = @($ours | Where-Object { -not (Get-ParameterHelpText -Help $help -Name $_) })
         $undocumented | Should -BeNullOrEmpty -Because "every parameter of $name needs a description in docs/en-US/$name.md (missing: $($undocumented -join ', '))"
     }
