@@ -12,7 +12,8 @@ namespace DockerHubPat
     /// </summary>
     internal sealed class RunspaceSession
     {
-        private const string Variable = "global:DockerHubPatSession";
+        private const string Name = "DockerHubPatSession";
+        private const string Variable = "global:" + Name;
 
         // Only this runspace's pipeline thread reads and writes it; volatile for the nested pipelines it starts.
         private volatile HubSession? _session;
@@ -30,12 +31,14 @@ namespace DockerHubPat
         /// <summary>
         /// The current session of the runspace running this thread, for code that has no cmdlet's
         /// session state (an argument completer). A runspace refuses SessionStateProxy calls while
-        /// its pipeline runs, so the variable is read by a script in that pipeline instead.
+        /// its pipeline runs, so the variable is read by a script in that pipeline instead (with
+        /// Get-Variable, which a user's Set-StrictMode does not turn into an error when it is missing).
         /// </summary>
-        internal static HubSession? OfThisRunspace() =>
-            (ScriptBlock.Create("$" + Variable).InvokeReturnAsIs() is var value && value is PSObject wrapped ? wrapped.BaseObject : value) is RunspaceSession holder
-                ? holder._session
-                : null;
+        internal static HubSession? OfThisRunspace()
+        {
+            var value = ScriptBlock.Create($"Get-Variable -Name {Name} -Scope Global -ValueOnly -ErrorAction Ignore").InvokeReturnAsIs();
+            return (((value as PSObject)?.BaseObject ?? value) as RunspaceSession)?._session;
+        }
 
         /// <summary>
         /// Makes <paramref name="session"/> the runspace's current session (null: none). The session
