@@ -1,28 +1,21 @@
 using System;
-using System.Linq;
 
 namespace DockerHubPat
 {
-    /// <summary>The filters of Get-HubAccessToken; all given filters must match.</summary>
+    /// <summary>The filters Get-HubAccessToken and Get-HubOrgAccessToken share; all given filters must match.</summary>
     internal sealed class TokenFilter
     {
         public static readonly TokenFilter None = new TokenFilter();
 
         public bool? IsActive { get; set; }
-        public string[]? Scopes { get; set; }
         public bool NeverUsed { get; set; }
         public DateTime? LastUsedBefore { get; set; }
         public DateTime? ExpiresBefore { get; set; }
         public bool Expired { get; set; }
 
-        public bool Matches(HubAccessToken token, DateTime now)
+        public bool Matches(IHubToken token, DateTime now)
         {
             if (IsActive is bool active && token.IsActive != active)
-            {
-                return false;
-            }
-
-            if (Scopes != null && !token.Scopes.Any(s => Scopes.Contains(s, StringComparer.OrdinalIgnoreCase)))
             {
                 return false;
             }

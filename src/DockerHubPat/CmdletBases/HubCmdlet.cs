@@ -142,10 +142,14 @@ namespace DockerHubPat
         internal void WriteHubError(HubException ex, object? target)
         {
             var record = HubErrors.FromHub(ex, target);
+            // Hub's own text ("Not found.") does not say what was missing.
             if (ex.Failure == HubFailure.NotFound && target is Guid id)
             {
-                // Hub's own text ("Not found.") does not say what was missing.
                 record.ErrorDetails = new ErrorDetails($"No access token with id {id} exists on this Docker Hub account.");
+            }
+            else if (ex.Failure == HubFailure.NotFound && target is OrgAccessTokenIdentity token)
+            {
+                record.ErrorDetails = new ErrorDetails($"No organization access token with id {token.Id} exists in the organization '{token.Organization}'.");
             }
 
             if (HubErrors.StopsPipeline(ex))
@@ -197,6 +201,9 @@ namespace DockerHubPat
 
         /// <summary>The session's tokens on Hub.</summary>
         internal AccessTokens Tokens => ActiveSession.Tokens;
+
+        /// <summary>An organization's tokens on Hub, through the session.</summary>
+        internal OrgAccessTokens OrgTokens(string organization) => ActiveSession.OrgTokens(OrgTokenInput.OrganizationName(organization));
 
         /// <summary>Calls Hub for one item; on failure reports it and returns false.</summary>
         internal bool TryCall<T>(object? target, Func<AccessTokens, CancellationToken, Task<T>> call, out T result)

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,7 +7,7 @@ namespace DockerHubPat.Commands
     /// <summary>Deletes access tokens from Docker Hub for good.</summary>
     [Cmdlet(VerbsCommon.Remove, "HubAccessToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(void))]
-    public sealed class RemoveHubAccessTokenCommand : HubBulkChangeCmdlet<AccessTokenIdentity, bool>
+    public sealed class RemoveHubAccessTokenCommand : HubAccessTokenBulkCmdlet<bool>
     {
         /// <summary>Removes without asking for confirmation.</summary>
         [Parameter]
@@ -18,7 +17,7 @@ namespace DockerHubPat.Commands
         [Parameter]
         public SwitchParameter RemoveSecret { get; set; }
 
-        private SecretVault? _secrets;
+        private TokenRemoval? _removal;
 
         internal override string Activity => "Removing access tokens";
 
@@ -26,31 +25,11 @@ namespace DockerHubPat.Commands
         protected override void Begin()
         {
             base.Begin();
-            if (!RemoveSecret)
-            {
-                return;
-            }
-
-            // Before any token is deleted: a locked vault asks for its password now (or stops the
-            // command where nobody can answer), not halfway through a pipeline of deletes.
-            try
-            {
-                _secrets = new SecretVault(Host);
-                _secrets.UnlockLocked();
-            }
-            catch (SecretVaultException ex) when (ex.ErrorId == ErrorIds.SecretVaultLocked)
-            {
-                throw Terminate(HubErrors.FromVault(ex, null));
-            }
-            catch (SecretVaultException)
-            {
-                // Anything else (no SecretManagement at all) is reported per token after its delete.
-            }
+            _removal = new TokenRemoval(this, Force, RemoveSecret);
+            _removal.Begin();
         }
 
-        internal override AccessTokenIdentity Target(AccessTokenIdentity id) => id;
-
-        internal override object? ErrorTarget(AccessTokenIdentity target) => target.Id;
+        internal override bool Confirm(AccessTokenIdentity target) => _removal!.Confirm(target.Describe());
 
         internal override async Task<bool> ChangeAsync(AccessTokenIdentity target, CancellationToken cancel)
         {
@@ -58,50 +37,6 @@ namespace DockerHubPat.Commands
             return true;
         }
 
-        internal override void Done(AccessTokenIdentity target, bool removed)
-        {
-            if (RemoveSecret)
-            {
-                RemoveSecrets(target.Id);
-            }
-        }
-
-        // Only after Hub confirmed the delete: a secret of a token that still works must not vanish.
-        private void RemoveSecrets(Guid id)
-        {
-            try
-            {
-                _secrets ??= new SecretVault(Host);
-                foreach (var (vault, name) in _secrets.FindByTokenId(id))
-                {
-                    _secrets.Remove(vault, name);
-                    WriteVerbose($"Removed the secret '{name}' of access token {id} from vault '{vault}'.");
-                }
-            }
-            catch (SecretVaultException ex)
-            {
-                WriteError(new ErrorRecord(new InvalidOperationException(
-                    $"Access token {id} was removed from Docker Hub, but its vault secret was not: {ex.Message}", ex),
-                    ex.ErrorId, ex.Category, id));
-            }
-        }
-
-        // -Force skips the prompt but not -WhatIf, so a dry run stays a dry run.
-        internal override bool Confirm(AccessTokenIdentity target)
-        {
-            var description = target.Describe() + (RemoveSecret ? " and its vault secret" : "");
-            if (Force && !WhatIfRequested())
-            {
-                WriteVerbose($"Removing {description}.");
-                return true;
-            }
-
-            return ShouldProcess(description, "Remove");
-        }
-
-        private bool WhatIfRequested() =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
-                ? LanguagePrimitives.IsTrue(bound)
-                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        internal override void Done(AccessTokenIdentity target, bool removed) => _removal!.Removed(target.Id, target.Id);
     }
 }

@@ -3,7 +3,7 @@ namespace DockerHubPat
     /// <summary>
     /// Every ErrorId the module reports, in one place; README "Errors" lists the same ids (a Pester
     /// test compares them). Runbooks match on them, so an id never changes once shipped.
-    /// Naming rule: &lt;Subject&gt;&lt;Condition&gt;. The subject is Hub (the account, the sign-in, the
+    /// Naming rule: &lt;Subject&gt;&lt;Condition&gt;. The subject is Hub (the account or organization, the sign-in, the
     /// session, or Hub's answer), AccessToken (a token, or input that describes one) or Secret
     /// (SecretManagement, its vaults and their secrets); the condition says what happened
     /// (NotFound, Invalid, Conflict, Failed, Unavailable…).
@@ -21,6 +21,10 @@ namespace DockerHubPat
         public const string HubUsernameMissing = "HubUsernameMissing";
         public const string HubUriInvalid = "HubUriInvalid";
 
+        // Organizations.
+        public const string HubOrganizationNotFound = "HubOrganizationNotFound";
+        public const string HubOrganizationOwnerRequired = "HubOrganizationOwnerRequired";
+
         // What Hub answered.
         public const string HubUnauthorized = "HubUnauthorized";
         public const string HubTokenSessionRefused = "HubTokenSessionRefused";
@@ -35,6 +39,11 @@ namespace DockerHubPat
         public const string AccessTokenCreateUnconfirmed = "AccessTokenCreateUnconfirmed";
         public const string AccessTokenExpiryInvalid = "AccessTokenExpiryInvalid";
         public const string AccessTokenFilterConflict = "AccessTokenFilterConflict";
+        public const string AccessTokenResourceInvalid = "AccessTokenResourceInvalid";
+        public const string AccessTokenDescriptionInvalid = "AccessTokenDescriptionInvalid";
+        public const string AccessTokenChangeMissing = "AccessTokenChangeMissing";
+        public const string AccessTokenLimitReached = "AccessTokenLimitReached";
+        public const string AccessTokenExpired = "AccessTokenExpired";
 
         // SecretManagement.
         public const string SecretManagementNotInstalled = "SecretManagementNotInstalled";

@@ -24,7 +24,8 @@ namespace DockerHubPat
         /// <summary>Failures that every later item would hit too, so a pipeline stops instead of repeating them.</summary>
         public static bool StopsPipeline(HubException ex) =>
             ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.TokenSessionRefused
-            || ex.Failure == HubFailure.PermissionDenied;
+            || ex.Failure == HubFailure.PermissionDenied || ex.Failure == HubFailure.NotOrganizationOwner
+            || ex.Failure == HubFailure.OrganizationNotFound;
 
         public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target) =>
             new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
@@ -49,13 +50,21 @@ namespace DockerHubPat
                 case HubFailure.TokenSessionRefused:
                     return "Sign in with the account password instead: Connect-HubAccount -Credential <user and password> [-OneTimePassword <2FA code>].";
                 case HubFailure.OutcomeUnknown when ex.CreatedTokenIds.Count > 0:
-                    return $"Remove it with: Remove-HubAccessToken -Id {string.Join(", ", ex.CreatedTokenIds)} -Confirm:$false; then create a new one.";
+                    return $"Remove it with: {RemoveCommand(ex.Organization)} -Id {string.Join(", ", ex.CreatedTokenIds)} -Confirm:$false; then create a new one.";
                 case HubFailure.OutcomeUnknown when ex.CreateCheckFailed:
-                    return $"Run Get-HubAccessToken -Label '{target}' to see.";
+                    return ex.Organization is null ? $"Run Get-HubAccessToken -Label '{target}' to see." : $"Run Get-HubOrgAccessToken {ex.Organization} -Label '{target}' to see.";
+                case HubFailure.TokenLimitReached:
+                    return $"Free room by deleting the expired tokens: Get-HubOrgAccessToken {ex.Organization} -Expired | Remove-HubOrgAccessToken " +
+                        $"(and the deactivated ones nobody needs: Get-HubOrgAccessToken {ex.Organization} -Inactive | Remove-HubOrgAccessToken).";
+                case HubFailure.TokenExpired when target is OrgAccessTokenIdentity token:
+                    return $"Remove it with: Remove-HubOrgAccessToken -Organization {token.Organization} -Id {token.Id}, and create a new one with New-HubOrgAccessToken.";
                 default:
                     return null;
             }
         }
+
+        private static string RemoveCommand(string? organization) =>
+            organization is null ? "Remove-HubAccessToken" : $"Remove-HubOrgAccessToken -Organization {organization}";
 
         private static (string, ErrorCategory) Classify(HubFailure failure)
         {
@@ -70,6 +79,10 @@ namespace DockerHubPat
                 case HubFailure.RateLimited: return (ErrorIds.HubRateLimited, ErrorCategory.LimitsExceeded);
                 case HubFailure.Unavailable: return (ErrorIds.HubUnavailable, ErrorCategory.ConnectionError);
                 case HubFailure.OutcomeUnknown: return (ErrorIds.AccessTokenCreateUnconfirmed, ErrorCategory.ConnectionError);
+                case HubFailure.OrganizationNotFound: return (ErrorIds.HubOrganizationNotFound, ErrorCategory.ObjectNotFound);
+                case HubFailure.NotOrganizationOwner: return (ErrorIds.HubOrganizationOwnerRequired, ErrorCategory.PermissionDenied);
+                case HubFailure.TokenLimitReached: return (ErrorIds.AccessTokenLimitReached, ErrorCategory.QuotaExceeded);
+                case HubFailure.TokenExpired: return (ErrorIds.AccessTokenExpired, ErrorCategory.InvalidOperation);
                 default: return (ErrorIds.HubResponseInvalid, ErrorCategory.InvalidResult);
             }
         }

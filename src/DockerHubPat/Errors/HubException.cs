@@ -26,6 +26,14 @@ namespace DockerHubPat
         OutcomeUnknown,
         /// <summary>An answer that does not follow the Hub API (not JSON, fields missing, a foreign `next` link).</summary>
         InvalidResponse,
+        /// <summary>Hub has no organization of that name (HTTP 404 from an organization route).</summary>
+        OrganizationNotFound,
+        /// <summary>The signed-in user may not manage the organization's access tokens (HTTP 403).</summary>
+        NotOrganizationOwner,
+        /// <summary>The organization has as many access tokens as its plan allows (HTTP 403).</summary>
+        TokenLimitReached,
+        /// <summary>A change of an expired organization access token, which Hub only deletes.</summary>
+        TokenExpired,
     }
 
     /// <summary>
@@ -60,6 +68,17 @@ namespace DockerHubPat
         /// <summary>For a create whose answer was lost: whether looking for what it made failed too.</summary>
         internal bool CreateCheckFailed { get; private set; }
 
+        /// <summary>For a failure of an organization route: the organization, for the cmdlet layer's advice.</summary>
+        internal string? Organization { get; private set; }
+
+        /// <summary>The same failure, known to be about this organization.</summary>
+        internal HubException InOrganization(string organization)
+        {
+            var copy = WithMessage(Message);
+            copy.Organization = organization;
+            return copy;
+        }
+
         internal static HubException LostCreate(string message, IReadOnlyList<Guid> createdIds, bool checkFailed, HubException lost) =>
             new HubException(HubFailure.OutcomeUnknown, message, null, null, lost)
             {
@@ -73,6 +92,7 @@ namespace DockerHubPat
             {
                 CreatedTokenIds = CreatedTokenIds,
                 CreateCheckFailed = CreateCheckFailed,
+                Organization = Organization,
             };
     }
 }

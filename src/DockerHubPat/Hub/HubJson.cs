@@ -74,4 +74,63 @@ namespace DockerHubPat.Hub
         [JsonPropertyName("detail")] public string? Detail { get; set; }
         [JsonPropertyName("login_2fa_token")] public string? LoginTwoFactorToken { get; set; }
     }
+
+    // Organization access tokens. The list leaves out `description` and `resources`; the create
+    // answer leaves out `created_by` and `description`.
+    internal sealed class OrgAccessTokenJson
+    {
+        [JsonPropertyName("id")] public string? Id { get; set; }
+        [JsonPropertyName("label")] public string? Label { get; set; }
+        [JsonPropertyName("description")] public string? Description { get; set; }
+        [JsonPropertyName("created_by")] public string? CreatedBy { get; set; }
+        [JsonPropertyName("is_active")] public bool? IsActive { get; set; }
+        [JsonPropertyName("created_at")] public string? CreatedAt { get; set; }
+        [JsonPropertyName("expires_at")] public string? ExpiresAt { get; set; }
+        [JsonPropertyName("last_used_at")] public string? LastUsedAt { get; set; }
+        [JsonPropertyName("token")] public string? Token { get; set; }
+        [JsonPropertyName("resources")] public List<OrgAccessTokenResourceJson?>? Resources { get; set; }
+    }
+
+    internal sealed class OrgAccessTokenResourceJson
+    {
+        [JsonPropertyName("type")] public string? Type { get; set; }
+        [JsonPropertyName("path")] public string? Path { get; set; }
+        [JsonPropertyName("scopes")] public string[]? Scopes { get; set; }
+    }
+
+    internal sealed class CreateOrgAccessTokenJson
+    {
+        [JsonPropertyName("label")] public string Label { get; set; } = "";
+
+        [JsonPropertyName("description")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Description { get; set; }
+
+        [JsonPropertyName("resources")] public OrgAccessTokenResourceJson[] Resources { get; set; } = new OrgAccessTokenResourceJson[0];
+
+        // Left out, not null, for a token that never expires: the spec marks it nullable, but absent is what both mean.
+        [JsonPropertyName("expires_at")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? ExpiresAt { get; set; }
+    }
+
+    // PATCH is a partial update: a field left out stays as it is on Hub; resources given replace all of them.
+    internal sealed class PatchOrgAccessTokenJson
+    {
+        [JsonPropertyName("label")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Label { get; set; }
+
+        [JsonPropertyName("description")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? Description { get; set; }
+
+        [JsonPropertyName("resources")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public OrgAccessTokenResourceJson[]? Resources { get; set; }
+
+        [JsonPropertyName("is_active")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public bool? IsActive { get; set; }
+    }
 }

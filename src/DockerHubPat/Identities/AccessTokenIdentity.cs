@@ -32,10 +32,22 @@ namespace DockerHubPat
         {
             Id = token.Id;
             Label = token.Label;
+            Token = token;
+        }
+
+        /// <summary>An organization token as Get-HubOrgAccessToken or New-HubOrgAccessToken output it; its label is kept.</summary>
+        public AccessTokenIdentity(HubOrgAccessToken token)
+        {
+            Id = token.Id;
+            Label = token.Label;
+            Token = token;
         }
 
         /// <summary>The token's id on Hub.</summary>
         public Guid Id { get; }
+
+        /// <summary>The token object the input was, if it was one.</summary>
+        internal IHubToken? Token { get; }
 
         /// <summary>The token's label when the input carried it; null otherwise.</summary>
         public string? Label { get; }
@@ -55,6 +67,8 @@ namespace DockerHubPat
                 case AccessTokenIdentity identity:
                     return identity;
                 case HubAccessToken token:
+                    return new AccessTokenIdentity(token);
+                case HubOrgAccessToken token:
                     return new AccessTokenIdentity(token);
                 case Guid id:
                     return new AccessTokenIdentity(id);

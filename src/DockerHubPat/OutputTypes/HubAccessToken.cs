@@ -1,12 +1,11 @@
 using System;
-using System.Globalization;
 using System.Security;
 using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
     /// <summary>A Docker Hub personal access token as the token cmdlets output it.</summary>
-    public sealed class HubAccessToken
+    public sealed class HubAccessToken : IHubToken
     {
         /// <summary>The token's uuid on Hub.</summary>
         public Guid Id { get; internal set; }
@@ -30,7 +29,7 @@ namespace DockerHubPat
         public DateTime? ExpiresAt { get; internal set; }
 
         /// <summary>Whether ExpiresAt has passed: Hub still lists such a token, active or not, but refuses it.</summary>
-        public bool IsExpired => HasExpiredBy(DateTime.Now);
+        public bool IsExpired => this.HasExpiredBy(DateTime.Now);
 
         /// <summary>"Active", "Inactive" or "Expired": whether the token works, in one word for tables and filters.</summary>
         public string State => IsExpired ? "Expired" : IsActive ? "Active" : "Inactive";
@@ -59,9 +58,6 @@ namespace DockerHubPat
         /// <summary>The name of the saved secret in that vault; null when it was not saved.</summary>
         public string? SecretName { get; internal set; }
 
-        /// <summary>Whether ExpiresAt (local time) is at or before <paramref name="now"/>.</summary>
-        internal bool HasExpiredBy(DateTime now) => ExpiresAt is DateTime at && at <= now;
-
         /// <summary>The label and id; never the secret.</summary>
         public override string ToString() => $"{Label} ({Id})";
 
@@ -74,7 +70,7 @@ namespace DockerHubPat
 
             if (json.Uuid is null || !Guid.TryParse(json.Uuid, out var id))
             {
-                throw Invalid("uuid", json.Uuid ?? "(missing)");
+                throw HubTime.Invalid(What, "uuid", json.Uuid ?? "(missing)");
             }
 
             var token = new HubAccessToken
@@ -83,9 +79,9 @@ namespace DockerHubPat
                 Label = json.TokenLabel ?? "",
                 Scopes = json.Scopes ?? new string[0],
                 IsActive = json.IsActive ?? false,
-                CreatedAt = ParseTime(json.CreatedAt, "created_at"),
-                LastUsedAt = ParseTime(json.LastUsed, "last_used"),
-                ExpiresAt = ParseTime(json.ExpiresAt, "expires_at"),
+                CreatedAt = HubTime.Parse(json.CreatedAt, What, "created_at"),
+                LastUsedAt = HubTime.Parse(json.LastUsed, What, "last_used"),
+                ExpiresAt = HubTime.Parse(json.ExpiresAt, What, "expires_at"),
                 CreatorIp = json.CreatorIp,
                 CreatorUserAgent = json.CreatorUserAgent,
                 GeneratedBy = json.GeneratedBy,
@@ -102,24 +98,6 @@ namespace DockerHubPat
             return token;
         }
 
-        private static DateTime? ParseTime(string? value, string field)
-        {
-            if (string.IsNullOrEmpty(value))
-            {
-                return null;
-            }
-
-            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            {
-                return parsed.LocalDateTime;
-            }
-
-            throw Invalid(field, value!);
-        }
-
-        private static HubException Invalid(string field, string value) =>
-            new HubException(HubFailure.InvalidResponse,
-                $"Docker Hub sent an access token whose '{field}' is not valid ('{value}').");
+        private const string What = "an access token";
     }
 }

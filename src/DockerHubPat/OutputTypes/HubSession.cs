@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -82,6 +83,17 @@ namespace DockerHubPat
 
         /// <summary>The account's personal access tokens on Hub.</summary>
         internal AccessTokens Tokens { get; }
+
+        // Organizations whose tokens Hub answered for in this session: what -Organization completes.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _organizations =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+
+        /// <summary>One organization's access tokens on Hub.</summary>
+        internal OrgAccessTokens OrgTokens(string organization) =>
+            new OrgAccessTokens(Client, this, organization, name => _organizations[name] = true);
+
+        /// <summary>The organizations whose tokens this session has worked with.</summary>
+        internal IEnumerable<string> Organizations => _organizations.Keys;
 
         /// <summary>The JWT for the next request, renewed first when it is about to expire.</summary>
         async Task<string> IHubCredentials.BearerAsync(CancellationToken cancel)

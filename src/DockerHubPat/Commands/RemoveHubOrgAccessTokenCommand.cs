@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace DockerHubPat.Commands
+{
+    /// <summary>Deletes organization access tokens from Docker Hub for good.</summary>
+    [Cmdlet(VerbsCommon.Remove, "HubOrgAccessToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveHubOrgAccessTokenCommand : HubOrgAccessTokenBulkCmdlet<bool>
+    {
+        /// <summary>Removes without asking for confirmation.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Also removes the vault secret New-HubOrgAccessToken saved for each token (found by its TokenId metadata).</summary>
+        [Parameter]
+        public SwitchParameter RemoveSecret { get; set; }
+
+        private TokenRemoval? _removal;
+
+        internal override string Activity => "Removing organization access tokens";
+
+        /// <inheritdoc />
+        protected override void Begin()
+        {
+            base.Begin();
+            _removal = new TokenRemoval(this, Force, RemoveSecret);
+            _removal.Begin();
+        }
+
+        internal override bool Confirm(OrgAccessTokenIdentity target) => _removal!.Confirm(target.Describe());
+
+        internal override async Task<bool> ChangeAsync(OrgAccessTokenIdentity target, CancellationToken cancel)
+        {
+            await OrgTokens(target.Organization).DeleteAsync(target.Id, cancel).ConfigureAwait(false);
+            return true;
+        }
+
+        internal override void Done(OrgAccessTokenIdentity target, bool removed) => _removal!.Removed(target.Id, target);
+    }
+}
