@@ -6,7 +6,7 @@
     Author               = 'DockerHubPat contributors'
     CompanyName          = 'DockerHubPat'
     Copyright            = '(c) DockerHubPat contributors. MIT License.'
-    Description          = 'Manage Docker Hub personal access tokens from PowerShell: create, list, rename, enable, disable and remove them, in pipelines and runbooks.'
+    Description          = 'Manage Docker Hub personal and organization access tokens from PowerShell: create, list, change, enable, disable and remove them, in pipelines and runbooks.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('DockerHubPat.Format.ps1xml')
@@ -21,12 +21,18 @@
         'Enable-HubAccessToken'
         'Disable-HubAccessToken'
         'Remove-HubAccessToken'
+        'Get-HubOrgAccessToken'
+        'New-HubOrgAccessToken'
+        'Set-HubOrgAccessToken'
+        'Enable-HubOrgAccessToken'
+        'Disable-HubOrgAccessToken'
+        'Remove-HubOrgAccessToken'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags                       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'Security',
+            Tags                       = @('Docker', 'DockerHub', 'AccessToken', 'PAT', 'OAT', 'Security',
                 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             # build.ps1 writes this version's section of CHANGELOG.md here.
             ReleaseNotes               = ''
