@@ -100,6 +100,22 @@ Describe 'build.ps1 demo (tests/Demo.ps1)' {
         $script:Run.StdOut.Contains($script:ServerTokens[0].token.Substring('dckr_pat_'.Length)) | Should -BeFalse
     }
 
+    It 'shows organization access tokens: refused to a member, then created, used and cleaned up by an owner' {
+        Get-Outcome 'Organization access tokens: bob' | Should -Match "^=> Get-HubOrgAccessToken acme stopped with HubOrganizationOwnerRequired: .*'bob' is not an owner of the organization 'acme'\. Only the organization's owners"
+        Get-Outcome 'Sign in as alice' | Should -Match '^=> Signed in to .* as alice\.$'
+        Get-Outcome 'List the organization access tokens of acme' | Should -Be '=> acme has 4 organization access tokens: 2 active, 1 expired, 1 inactive.'
+        Get-Outcome 'Create a CI token' | Should -Match "^=> Created 'ci-app' in acme for Repository acme/app: scope-image-pull, scope-image-push; its secret is in vault 'TestVault' as DockerHub-acme-ci-app\.$"
+        Get-Outcome 'Use it as a CI job would' | Should -Match "^=> Get-Secret gave a PSCredential for 'acme'; Hub accepted the token"
+        Get-Outcome 'Free room' | Should -Be '=> Removed 1 expired token (old-release); acme now has 4 organization access tokens.'
+        $organization = @(Get-ServerOrgToken -Organization acme -HubUri $script:Emulator.Url)
+        @($organization.label | Sort-Object) | Should -Be @('ci-app', 'ci-pull', 'deploy', 'legacy-ci')
+        # The organization token the demo made has a secret the output must not show, in whole or in part.
+        $secret = ($organization | Where-Object label -EQ 'ci-app').token
+        $secret | Should -BeLike 'dckr_oat_*'
+        $script:Run.StdOut | Should -Not -Match 'dckr_oat_(?!\*{8})'
+        $script:Run.StdOut.Contains($secret.Substring('dckr_oat_'.Length)) | Should -BeFalse
+    }
+
     It 'leaves no vault registration and no temporary home behind' {
         $line = Get-Outcome 'Remove the throw-away vault'
         $line -match "^=> Unregistered 'TestVault' and deleted the temporary home '(?<home>[^']+)'" | Should -BeTrue -Because $line

@@ -1,7 +1,7 @@
 #Requires -Version 7.0
 <#
 .SYNOPSIS
-Walks through every DockerHubPat cmdlet once, as a user would, against a Hub emulator, with a vault.
+Walks through the DockerHubPat cmdlets, personal and organization tokens, as a user would, against a Hub emulator, with a vault.
 .DESCRIPTION
 Run by `dotnet pwsh ./build.ps1 demo`, which starts the emulator. The demo registers a throw-away vault
 in a temporary home, saves the new tokens' secrets there, reads one back as a runbook would, and
@@ -41,7 +41,7 @@ function Show-Step {
     $text += "=> $($outcomes[0].Text)"
     foreach ($secret in $secrets) { $text = $text.Replace($secret, '********') }
     # Also catches a secret cut short by a table column, which the exact match above would miss.
-    $text = $text -replace 'dckr_pat_\S+', 'dckr_pat_********'
+    $text = $text -replace 'dckr_(pat|oat)_\S+', 'dckr_$1_********'
     Write-Host $text.Trim()
 }
 
@@ -165,6 +165,46 @@ try {
         $left = @(Get-HubAccessToken)
         $left | Format-Table
         Outcome "Hub lists $($left.Count) token for bob: $(@($left | ForEach-Object Label) -join ', ')."
+    }
+
+    Show-Step 'Organization access tokens: bob is only a member of acme, and Hub lets owners alone manage them' {
+        $refused = try { Get-HubOrgAccessToken acme -ErrorAction Stop; $null } catch { $_ }
+        if (-not $refused) { throw 'Hub let a member list the organization access tokens of acme.' }
+        Outcome "Get-HubOrgAccessToken acme stopped with $($refused.FullyQualifiedErrorId -replace ',.*$'): $(($refused.Exception.Message -split ' Docker Hub says:')[0])"
+    }
+
+    Show-Step 'Sign in as alice, an owner of acme: one session serves personal and organization tokens' {
+        $password = ConvertTo-SecureString 'alice-password-1' -AsPlainText -Force
+        $session = Connect-HubAccount -Credential ([pscredential]::new('alice', $password)) -HubUri $HubUri -PassThru
+        Outcome "Signed in to $HubUri as $($session.Username)."
+    }
+
+    Show-Step 'List the organization access tokens of acme' {
+        $all = @(Get-HubOrgAccessToken acme)
+        $all | Format-Table
+        $states = $all | Group-Object State | Sort-Object Name | ForEach-Object { "$($_.Count) $($_.Name.ToLowerInvariant())" }
+        Outcome "acme has $($all.Count) organization access tokens: $($states -join ', ')."
+    }
+
+    Show-Step 'Create a CI token that may pull and push acme/app; its secret goes straight into the vault' {
+        $script:CiToken = New-HubOrgAccessToken acme ci-app -Repository acme/app -RepositoryScope scope-image-pull, scope-image-push `
+            -Description 'CI builds and pushes the app image' -ExpiresIn (New-TimeSpan -Days 90)
+        Add-Secret $script:CiToken.Secret
+        $script:CiToken | Format-List Organization, Label, Description, Resources, ExpiresAt, Vault, SecretName
+        Outcome "Created '$($script:CiToken.Label)' in acme for $($script:CiToken.Resources -join '; '); its secret is in vault '$($script:CiToken.Vault)' as $($script:CiToken.SecretName)."
+    }
+
+    Show-Step 'Use it as a CI job would: docker login --username acme, with the token as the password' {
+        $credential = Get-Secret -Name $script:CiToken.SecretName -Vault $script:Vaults.Default
+        Add-Secret $credential
+        if (-not (Test-HubSignIn $credential)) { throw "The organization token saved as '$($script:CiToken.SecretName)' did not sign in at Hub." }
+        Outcome "Get-Secret gave a PSCredential for '$($credential.UserName)'; Hub accepted the token with the organization as the identifier."
+    }
+
+    Show-Step 'Free room under the Team plan''s limit of 10 tokens: remove the expired ones' {
+        $expired = @(Get-HubOrgAccessToken acme -Expired)
+        $expired | Remove-HubOrgAccessToken -Confirm:$false
+        Outcome "Removed $($expired.Count) expired token ($(@($expired.Label) -join ', ')); acme now has $(@(Get-HubOrgAccessToken acme).Count) organization access tokens."
     }
 
     Show-Step 'Sign out' {

@@ -455,3 +455,57 @@ Get-HubAccessToken | Out-Default
         $row[0].Renews | Should -BeExactly 'True'
     }
 }
+
+Describe 'Get-HubOrgAccessToken at <Width> columns (the default table)' -ForEach @(
+    # 79 is what a real 80-column console gives a table.
+    @{ Width = 79 }
+    @{ Width = 120 }
+) {
+    BeforeAll {
+        $owner = New-TestAccount -Prefix 'fmtorg'
+        $script:OrgName = (New-TestOrganization -Prefix 'fmt' -Owner $owner.Username).name
+        $script:OrgPlanted = @(Add-TestOrgToken -Organization $OrgName -Token @(
+                @{ label = $script:LongLabel; created_at = $script:Created; last_used_at = $script:Used; expires_at = $script:Expires
+                    resources = @(@{ type = 'TYPE_REPO'; path = "$OrgName/app"; scopes = @('scope-image-pull', 'scope-image-push') }
+                        @{ type = 'TYPE_ORG'; path = $OrgName; scopes = @('scope-repository-list') }) }
+                @{ label = 'fmt-org-inactive'; is_active = $false; created_at = $script:Created }
+                @{ label = 'fmt-org-expired'; created_at = $script:Created; expires_at = '2024-02-01T12:00:00Z' }
+            ) | ForEach-Object { $_ })
+        $script:OrgSession = Connect-HubAccount -Credential $owner.Credential -HubUri $script:Hub -PassThru
+        $text = Get-HubOrgAccessToken $OrgName -Session $OrgSession | Out-String -Width $Width
+    }
+
+    It 'groups the tokens under their organization and has the personal table''s columns' {
+        @(Get-Lines $text | Where-Object { $_ -match '^\s*Organization: (\S+)$' }) | Should -HaveCount 1
+        $Matches[1] | Should -BeExactly $OrgName
+        @(Get-HeaderNames $text) | Should -Be @('Id', 'State', 'Expires', 'LastUsed', 'Label')
+    }
+
+    It 'puts each token on one line no wider than <Width> characters, with its full id and state' {
+        $wide = @(Get-Lines $text | Where-Object { $_.Length -gt $Width })
+        $wide | Should -BeNullOrEmpty -Because "no line may be wider than $Width columns:`n$($wide -join "`n")"
+        $rows = @(ConvertFrom-TableText $text)
+        $rows.Count | Should -Be 3 -Because $text
+        foreach ($token in $OrgPlanted) {
+            $row = @($rows | Where-Object { $_.Id -eq $token.id })
+            $row | Should -HaveCount 1 -Because "the id $($token.id) must be shown whole"
+            $token.label.StartsWith($row[0].Label.TrimEnd([char]0x2026)) | Should -BeTrue
+        }
+        ($rows | Where-Object { $_.Id -eq $OrgPlanted[1].id }).State | Should -BeExactly 'Inactive'
+        ($rows | Where-Object { $_.Id -eq $OrgPlanted[2].id }).State | Should -BeExactly 'Expired'
+        $long = $rows | Where-Object { $_.Id -eq $OrgPlanted[0].id }
+        $long.Expires | Should -BeExactly (Get-LocalDay $script:Expires)
+        $long.LastUsed | Should -BeExactly (Get-LocalDay $script:Used)
+    }
+
+    It 'lists the resources one a line in the list view, and says how to get them for a listed token' {
+        # A list is not a table: a long value wraps, so it is read wide enough to keep each on one line.
+        $item = @(ConvertFrom-ListText (Get-HubOrgAccessToken $OrgName -Id $OrgPlanted[0].id -Session $OrgSession | Format-List | Out-String -Width 200))[0]
+        $item.Organization | Should -BeExactly $OrgName
+        $item.Resources | Should -BeExactly "Repository $OrgName/app: scope-image-pull, scope-image-push"
+        (Get-HubOrgAccessToken $OrgName -Id $OrgPlanted[0].id -Session $OrgSession | Format-List | Out-String -Width 200) |
+            Should -Match "\n\s+Organization $OrgName`: scope-repository-list"
+        $listed = @(ConvertFrom-ListText (Get-HubOrgAccessToken $OrgName 'fmt-org-inactive' -Session $OrgSession | Format-List | Out-String -Width 200))[0]
+        $listed.Resources | Should -Match '-IncludeResources'
+    }
+}

@@ -552,3 +552,68 @@ Describe 'Tab completion of the organization token cmdlets' {
         (Get-Completion 'Set-HubOrgAccessToken acme x -OrganizationScope scope-member').CompletionText | Should -Be @('scope-member-read', 'scope-member-edit')
     }
 }
+
+Describe 'Reliability and secret hygiene on the organization routes' {
+    BeforeAll {
+        $script:Org = New-OwnedOrganization
+    }
+
+    BeforeEach {
+        Use-Owner $Org
+        Clear-HubRequestLog
+    }
+
+    AfterEach { Invoke-Emulator -Method Delete -Path '/_emulator/faults' | Out-Null }
+
+    It 'a create refused with 429 waits and is sent again: it was not applied, so one token is made' {
+        Add-Fault @{ method = 'POST'; path = "/v2/orgs/$($Org.Name)/access-tokens"; kind = 'rate_limit'; seconds = 0 }
+
+        $token = New-HubOrgAccessToken $Org.Name 'after-429' -Repository "$($Org.Name)/app" -NoVault
+
+        @(Get-ServerOrgToken -Organization $Org.Name | Where-Object label -EQ 'after-429').id | Should -Be @("$($token.Id)")
+        (Get-OrgRequest $Org.Name POST).status | Should -Be @(429, 201)
+    }
+
+    It 'a create answered 503 is not sent again, and the check says nothing was made' {
+        Add-Fault @{ method = 'POST'; path = "/v2/orgs/$($Org.Name)/access-tokens"; kind = 'status'; status = 503 }
+
+        $result = Split-Result (New-HubOrgAccessToken $Org.Name 'after-503' -Repository "$($Org.Name)/app" -NoVault 2>&1)
+
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AccessTokenCreateUnconfirmed,*'
+        $result.Errors[0].Exception.Message | Should -Match 'safe to run the command again'
+        (Get-OrgRequest $Org.Name POST).Count | Should -Be 1
+        @(Get-ServerOrgToken -Organization $Org.Name | Where-Object label -EQ 'after-503') | Should -BeNullOrEmpty
+    }
+
+    It 'a refused session (401) is renewed once and the request sent again' {
+        Add-Fault @{ method = 'GET'; path = "/v2/orgs/$($Org.Name)/access-tokens"; kind = 'status'; status = 401 }
+
+        @(Get-HubOrgAccessToken $Org.Name).Count | Should -Be @(Get-ServerOrgToken -Organization $Org.Name).Count
+
+        (Get-OrgRequest $Org.Name GET).status | Should -Be @(401, 200)
+        @(Get-HubRequestLog | Where-Object path -EQ '/v2/users/login').Count | Should -Be 1
+    }
+
+    It 'a change whose answer was a 503 after Hub applied it is retried and succeeds' {
+        $id = (Add-OrgToken -Organization $Org.Name -Token @{ label = 'flaky' }).id
+        Add-Fault @{ method = 'PATCH'; path = "/v2/orgs/$($Org.Name)/access-tokens/$id"; kind = 'status_after'; status = 503 }
+
+        $result = Split-Result (Disable-HubOrgAccessToken $Org.Name $id -PassThru 2>&1)
+
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output.IsActive | Should -BeFalse
+        (Get-OrgRequest $Org.Name PATCH).status | Should -Be @(503, 200)
+    }
+
+    It 'the new secret is in no output stream, verbose and debug included, nor in the object''s text' {
+        $all = & { New-HubOrgAccessToken $Org.Name 'hygiene' -Repository "$($Org.Name)/app" -NoVault -Verbose -Debug } *>&1
+        $secret = (Get-ServerOrgToken -Organization $Org.Name | Where-Object label -EQ 'hygiene').token
+        $secret | Should -BeLike 'dckr_oat_*'
+
+        $token = @($all | Where-Object { $_ -is [DockerHubPat.HubOrgAccessToken] })[0]
+        $text = ($all | ForEach-Object { "$_" }) -join "`n"
+        $text += ($token | Format-List * | Out-String) + ($token | Format-Table | Out-String) + ($token | ConvertTo-Json -Depth 3)
+        $text | Should -Not -Match ([regex]::Escape($secret))
+        $text | Should -Not -Match 'dckr_oat_'
+    }
+}

@@ -105,3 +105,91 @@ Describe 'Bulk removal' {
         (Get-HubRequestLog | Where-Object path -like '/v2/users/*').Count | Should -Be 0
     }
 }
+
+Describe 'Organization access tokens: requests per command' {
+    BeforeAll {
+        $script:Owner = New-TestAccount -Prefix countorg
+        # Business allows 100 tokens; tokens planted through the emulator ignore the limit anyway.
+        $script:Org = (New-TestOrganization -Prefix count -Owner $Owner.Username -Plan Business).name
+        $script:OrgSession = Connect-HubAccount -Credential $Owner.Credential -HubUri $env:DOCKERHUBPAT_TEST_HUB -PassThru
+        $script:OrgTokens = @(Add-TestOrgToken -Organization $Org -Count 3 -LabelPrefix one- | ForEach-Object { $_ })
+
+        function Get-OrgRequests([string] $Organization, [string] $Method) {
+            @(Get-HubRequestLog | Where-Object { $_.path -like "/v2/orgs/$Organization/*" -and (-not $Method -or $_.method -eq $Method) })
+        }
+    }
+
+    BeforeEach { Clear-HubRequestLog }
+
+    It 'Get-HubOrgAccessToken -Id makes 1 request' {
+        Get-HubOrgAccessToken $Org -Id $OrgTokens[0].id -Session $OrgSession | Should -Not -BeNullOrEmpty
+        (Get-OrgRequests $Org).Count | Should -Be 1
+        (Get-Requests).Count | Should -Be 1
+    }
+
+    It 'New-HubOrgAccessToken makes 1 request' {
+        New-HubOrgAccessToken $Org new-one -Repository "$Org/app" -NoVault -Session $OrgSession | Should -Not -BeNullOrEmpty
+        (Get-Requests).Count | Should -Be 1
+        (Get-OrgRequests $Org POST).Count | Should -Be 1
+    }
+
+    It 'Set-HubOrgAccessToken makes 1 request' {
+        Set-HubOrgAccessToken $Org $OrgTokens[0].id -Label one-renamed -Repository "$Org/app" -Session $OrgSession
+        (Get-Requests).Count | Should -Be 1
+        (Get-OrgRequests $Org PATCH).Count | Should -Be 1
+    }
+
+    It '<Command> of one token makes 1 request' -ForEach @(
+        @{ Command = 'Disable-HubOrgAccessToken' }
+        @{ Command = 'Enable-HubOrgAccessToken' }
+    ) {
+        & $Command $Org $OrgTokens[1].id -Session $OrgSession
+        (Get-Requests).Count | Should -Be 1
+    }
+
+    It 'Remove-HubOrgAccessToken of one token makes 1 request' {
+        Remove-HubOrgAccessToken $Org $OrgTokens[2].id -Force -Session $OrgSession
+        (Get-Requests).Count | Should -Be 1
+        (Get-OrgRequests $Org DELETE).Count | Should -Be 1
+    }
+
+    It 'lists <count> tokens with <pages> requests of page_size=100' -ForEach @(
+        @{ count = 0; pages = 1 }
+        @{ count = 100; pages = 1 }
+        @{ count = 101; pages = 2 }
+        @{ count = 250; pages = 3 }
+    ) {
+        $org = (New-TestOrganization -Prefix pages -Owner $Owner.Username -Plan Business).name
+        if ($count -gt 0) { Add-TestOrgToken -Organization $org -Count $count -LabelPrefix p- | Out-Null }
+        Clear-HubRequestLog
+
+        @(Get-HubOrgAccessToken $org -Session $OrgSession).Count | Should -Be $count
+        $requests = Get-OrgRequests $org
+        $requests.Count | Should -Be $pages
+        $requests | ForEach-Object { $_.query | Should -Match 'page_size=100' }
+    }
+
+    It '-IncludeResources adds exactly one request per listed token' {
+        $org = (New-TestOrganization -Prefix detail -Owner $Owner.Username).name
+        Add-TestOrgToken -Organization $org -Count 7 -LabelPrefix d- | Out-Null
+        Clear-HubRequestLog
+
+        $tokens = @(Get-HubOrgAccessToken $org -IncludeResources -Session $OrgSession)
+
+        $tokens.Count | Should -Be 7
+        $tokens | ForEach-Object { $_.Resources | Should -Not -BeNullOrEmpty }
+        (Get-OrgRequests $org GET).Count | Should -Be 8
+    }
+
+    It 'removes 120 tokens piped from Get-HubOrgAccessToken with one DELETE each' {
+        $org = (New-TestOrganization -Prefix bulk -Owner $Owner.Username -Plan Business).name
+        Add-TestOrgToken -Organization $org -Count 120 -LabelPrefix b- | Out-Null
+        Clear-HubRequestLog
+
+        Get-HubOrgAccessToken $org -Session $OrgSession | Remove-HubOrgAccessToken -Session $OrgSession -Confirm:$false
+
+        @(Get-ServerOrgToken -Organization $org).Count | Should -Be 0
+        (Get-OrgRequests $org DELETE).Count | Should -Be 120
+        (Get-HubRequestLog | Where-Object path -like '/v2/users/*').Count | Should -Be 0
+    }
+}
