@@ -27,6 +27,7 @@
         'Enable-HubOrgAccessToken'
         'Disable-HubOrgAccessToken'
         'Remove-HubOrgAccessToken'
+        'Reset-HubAccessToken'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

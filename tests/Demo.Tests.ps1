@@ -75,6 +75,13 @@ Describe 'build.ps1 demo (tests/Demo.ps1)' {
         Get-Outcome 'Enable it again' | Should -Match 'its secret signs in again'
     }
 
+    It 'rotates a token: the vault secret holds the new token, the old one is gone from Hub' {
+        Get-Outcome 'Rotate it' | Should -Match "^=> Rotated 'workstation': the new token signed in before the secret 'DockerHub-bob-laptop' was overwritten with it; the old token is removed"
+        $rotated = @($script:Lines | Where-Object { $_ -match '^workstation\s+[0-9a-f-]{36}\s+[0-9a-f-]{36}' })
+        $rotated | Should -HaveCount 1 -Because 'the rotation shows the new token with the id it replaced'
+        $script:ServerTokens[0].uuid | Should -Be ($rotated[0] -split '\s+')[1]
+    }
+
     It 'removes the secrets with -RemoveSecret, and only those' {
         Get-Outcome 'Remove them for real' | Should -Match "which now holds 1 secret \(DockerHub-bob-laptop\)"
     }

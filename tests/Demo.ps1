@@ -148,6 +148,19 @@ try {
         Outcome "Enabled '$($enabled.Label)' (IsActive $($enabled.IsActive)); its secret signs in again."
     }
 
+    Show-Step 'Rotate it: a new token that is checked to work replaces it, in the vault too, and the old one goes' {
+        $old = $script:Tokens['laptop']
+        $new = Reset-HubAccessToken -Id $old.Id -Predecessor Remove -Confirm:$false
+        Add-Secret $new.Secret
+        $new | Format-Table Label, Id, ReplacedId, ExpiresAt, SecretName
+        $credential = Get-Secret -Name $new.SecretName -Vault $script:Vaults.Default
+        if (-not (Test-HubSignIn $credential)) { throw "The rotated secret '$($new.SecretName)' does not sign in." }
+        if (Test-HubSignIn $laptopCredential) { throw 'Hub still accepts the replaced token.' }
+        if (@(Get-HubAccessToken -Id $old.Id -ErrorAction SilentlyContinue).Count) { throw 'The replaced token is still on Hub.' }
+        Outcome ("Rotated '$($new.Label)': the new token signed in before the secret '$($new.SecretName)' was overwritten with it; " +
+            "the old token is removed and its secret is refused; the new one expires $($new.ExpiresAt.ToString('yyyy-MM-dd')), 90 days on like the old one.")
+    }
+
     Show-Step 'Preview removing every CI token' {
         Get-HubAccessToken -Label 'ci-*' | Remove-HubAccessToken -RemoveSecret -WhatIf
         Outcome "-WhatIf only said what it would do: Hub still lists $(@(Get-HubAccessToken).Count) tokens."

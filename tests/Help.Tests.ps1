@@ -178,7 +178,7 @@ Describe 'Get-Help about_DockerHubPat' {
         @{ Topic = 'two-factor authentication'; Words = 'two-factor', '2FA', '-OneTimePassword', 'HubTwoFactorCodeRequired' }
         @{ Topic = 'vaults'; Words = 'VAULTS', 'SecretManagement', 'Get-Secret', '-NoVault', '-Vault' }
         @{ Topic = 'runbooks'; Words = 'runbook', 'NonInteractive', '-Force' }
-        @{ Topic = 'rotation'; Words = 'ROTATION', 'Rotate', 'Disable-HubAccessToken' }
+        @{ Topic = 'rotation'; Words = 'ROTATION', 'Rotate', 'Reset-HubAccessToken', '-Predecessor', 'TargetObject', 'AccessTokenNotVerified' }
         @{ Topic = 'errors'; Words = 'ERRORS', 'ErrorId', 'FullyQualifiedErrorId', 'HubNotConnected', 'AccessTokenNotFound', 'HubUnauthorized' }
     ) {
         foreach ($word in $Words) {

@@ -53,6 +53,19 @@ Describe 'Requests per command after Connect-HubAccount' {
         (Get-Requests DELETE).Count | Should -Be 1
     }
 
+    It 'Reset-HubAccessToken of one token makes 4 requests: read, create, verify, disable' {
+        $old = [guid](Add-TestToken -Username $account.Username -LabelPrefix rot- -Scopes repo:read)[0].uuid
+        Clear-HubRequestLog
+        $new = Reset-HubAccessToken -Id $old -NoVault -Confirm:$false
+        $new.ReplacedId | Should -Be $old
+        @(Get-Requests | ForEach-Object { "$($_.method) $($_.path)" }) | Should -Be @(
+            "GET /v2/access-tokens/$old"
+            'POST /v2/access-tokens'
+            'POST /v2/auth/token'
+            "PATCH /v2/access-tokens/$old"
+        )
+    }
+
     It 'no command signs in again' {
         Get-HubAccessToken | Out-Null
         Get-HubAccessToken -Id $id | Out-Null

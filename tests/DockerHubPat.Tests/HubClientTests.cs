@@ -186,6 +186,44 @@ namespace DockerHubPat.Tests
         }
 
         [Fact]
+        public async Task ALostCreateOfASuccessorDoesNotTakeTheTokenItReplacesForWhatItMade()
+        {
+            var made = Guid.NewGuid().ToString();
+            _http.ForCallsTo(Tokens).WithVerb(HttpMethod.Post).RespondWith("bad gateway", 502);
+            _http.ForCallsTo($"{Tokens}?*").WithVerb(HttpMethod.Get).RespondWithJson(Page(2, null, Token(made, "ci"), Token(Id, "ci")));
+
+            var ex = await Assert.ThrowsAsync<HubException>(() =>
+                Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None, existing: Guid.Parse(Id)));
+
+            Assert.Equal(new[] { Guid.Parse(made) }, ex.CreatedTokenIds);
+        }
+
+        [Theory]
+        [InlineData(200, true)]
+        [InlineData(401, false)]
+        public async Task VerifiesATokenSecretAtAuthTokenWithoutASession(int status, bool accepted)
+        {
+            _http.RespondWith(status == 200 ? "{\"access_token\":\"jwt-x\"}" : "{\"detail\":\"Incorrect authentication credentials\"}", status);
+
+            Assert.Equal(accepted, await _client.AcceptsSecretAsync("acme", SecureText.From("dckr_oat_x"), CancellationToken.None));
+
+            _http.ShouldHaveCalled("https://hub.example/v2/auth/token").WithVerb(HttpMethod.Post)
+                .WithRequestJson(new { identifier = "acme", secret = "dckr_oat_x" }).WithoutHeader("Authorization").Times(1);
+        }
+
+        [Fact]
+        public async Task AVerificationHubCannotAnswerFailsAfterItsRetries()
+        {
+            _http.RespondWith("busy", 503).RespondWith("busy", 503).RespondWith("busy", 503);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => _client.AcceptsSecretAsync("alice", SecureText.From("dckr_pat_x"), CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unavailable, ex.Failure);
+            Assert.DoesNotContain("dckr_pat_x", ex.Message);
+            _http.ShouldHaveMadeACall().Times(3);
+        }
+
+        [Fact]
         public async Task ADeleteWhoseAnswerWasLostIsDoneWhenTheRetryFindsNothing()
         {
             _http.SimulateException(new HttpRequestException("reset")).RespondWith("", 404);

@@ -334,6 +334,15 @@ Describe 'Set-Secret and Get-Secret' {
         Get-TestVaultStoreEntry -VaultName BrokenVault | Should -BeNullOrEmpty
     }
 
+    It 'holds a secret put there by Set-TestVaultStoreEntry although it refuses writes (BrokenVault)' {
+        $credential = [pscredential]::new('u', (ConvertTo-SecureString 'p' -AsPlainText -Force))
+        Set-TestVaultStoreEntry -VaultName BrokenVault -Name planted -Value $credential -Metadata @{ TokenId = 'a' }
+        (Get-Secret -Name planted -Vault BrokenVault).GetNetworkCredential().Password | Should -BeExactly 'p'
+        (Get-SecretInfo -Name planted -Vault BrokenVault).Metadata['TokenId'] | Should -BeExactly 'a'
+        $err = Get-StopError { Set-Secret -Name planted -Secret $credential -Vault BrokenVault -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'SetSecretInvalidOperation,*'
+    }
+
     It 'fails on a vault that refuses metadata (NoMetadata), and stores without metadata' {
         $err = Get-StopError { Set-Secret -Name nm -Secret 'x' -Vault NoMetaVault -Metadata @{ TokenId = 'a' } -ErrorAction Stop }
         $err.FullyQualifiedErrorId | Should -BeLike 'SetSecretInvalidOperation,*'

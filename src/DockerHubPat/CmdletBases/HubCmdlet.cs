@@ -59,6 +59,9 @@ namespace DockerHubPat
         /// <inheritdoc />
         public void Dispose()
         {
+            // A command that ends early (an error under -ErrorAction Stop) leaves work in flight;
+            // it must see that nobody will pump for it again.
+            _stopping.Cancel();
             _stopping.Dispose();
             _pump.Dispose();
         }
@@ -117,12 +120,24 @@ namespace DockerHubPat
             return Result(task);
         }
 
-        /// <summary>Runs <paramref name="ask"/> on the pipeline thread for a call that waits in <see cref="Wait{T}"/> (a prompt).</summary>
-        internal Task<T> OnPipelineThread<T>(Func<T> ask)
+        /// <summary>
+        /// Runs <paramref name="ask"/> on the pipeline thread for a call that waits while the pump runs
+        /// (a prompt, a vault). When <paramref name="cancel"/> fires first, the task is cancelled and
+        /// <paramref name="ask"/> never runs: a stopped command pumps no more. Once it runs, it finishes.
+        /// </summary>
+        internal Task<T> OnPipelineThread<T>(Func<T> ask, CancellationToken cancel = default)
         {
             var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cancelled = cancel.Register(() => answer.TrySetCanceled());
             _pump.Post(_ =>
             {
+                // After this, a cancellation can no longer claim the answer of an ask that ran.
+                cancelled.Dispose();
+                if (answer.Task.IsCompleted)
+                {
+                    return;
+                }
+
                 try
                 {
                     answer.SetResult(ask());

@@ -68,20 +68,10 @@ namespace DockerHubPat
                 return;
             }
 
-            try
+            _secrets ??= new SecretVault(_cmdlet.Host);
+            if (TokenSecrets.RemoveAll(_cmdlet, _secrets, id, null, $"Access token {id} was removed from Docker Hub", errorTarget) is ErrorRecord left)
             {
-                _secrets ??= new SecretVault(_cmdlet.Host);
-                foreach (var (vault, name) in _secrets.FindByTokenId(id))
-                {
-                    _secrets.Remove(vault, name);
-                    _cmdlet.WriteVerbose($"Removed the secret '{name}' of access token {id} from vault '{vault}'.");
-                }
-            }
-            catch (SecretVaultException ex)
-            {
-                _cmdlet.WriteError(new ErrorRecord(new InvalidOperationException(
-                    $"Access token {id} was removed from Docker Hub, but its vault secret was not: {ex.Message}", ex),
-                    ex.ErrorId, ex.Category, errorTarget));
+                _cmdlet.WriteError(left);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using DockerHubPat.Hub;
 
@@ -35,13 +34,7 @@ namespace DockerHubPat.Commands
                 return;
             }
 
-            var metadata = new Hashtable
-            {
-                ["Scopes"] = string.Join(",", created.Scopes),
-                ["Username"] = created.Username,
-            };
-            WriteCreated(created, created, new PSCredential(created.Username, created.Secret), nameof(created.Username), metadata, secretName,
-                (vault, name) => (created.Vault, created.SecretName) = (vault, name), $"Remove-HubAccessToken -Id {created.Id}");
+            WriteCreated(created, secretName, $"Remove-HubAccessToken -Id {created.Id}");
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using DockerHubPat.Hub;
 
@@ -75,15 +74,7 @@ namespace DockerHubPat.Commands
                 return;
             }
 
-            var metadata = new Hashtable
-            {
-                ["Kind"] = "OrganizationAccessToken",
-                ["Organization"] = created.Organization,
-            };
-            // docker login --username <organization> takes the token as its password.
-            WriteCreated(created, created, new PSCredential(created.Organization, created.Secret), nameof(created.Organization), metadata, secretName,
-                (vault, name) => (created.Vault, created.SecretName) = (vault, name),
-                $"Remove-HubOrgAccessToken -Organization {created.Organization} -Id {created.Id}");
+            WriteCreated(created, secretName, $"Remove-HubOrgAccessToken -Organization {created.Organization} -Id {created.Id}");
         }
     }
 }

@@ -44,6 +44,9 @@ namespace DockerHubPat
         public const string AccessTokenChangeMissing = "AccessTokenChangeMissing";
         public const string AccessTokenLimitReached = "AccessTokenLimitReached";
         public const string AccessTokenExpired = "AccessTokenExpired";
+        public const string AccessTokenScopesMissing = "AccessTokenScopesMissing";
+        public const string AccessTokenNotVerified = "AccessTokenNotVerified";
+        public const string AccessTokenNotRetired = "AccessTokenNotRetired";
 
         // SecretManagement.
         public const string SecretManagementNotInstalled = "SecretManagementNotInstalled";

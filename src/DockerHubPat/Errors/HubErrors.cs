@@ -17,6 +17,18 @@ namespace DockerHubPat
             return new ErrorRecord(WithAdvice(ex, target), id, category, target);
         }
 
+        /// <summary>
+        /// A failed step of a longer change: <paramref name="before"/> says which step, Hub's words and
+        /// advice follow, <paramref name="after"/> says what state things are left in.
+        /// </summary>
+        public static ErrorRecord FromHub(HubException ex, object? target, string before, string after,
+            object? adviceTarget = null, string? errorId = null)
+        {
+            var (id, category) = Classify(ex.Failure);
+            var told = WithAdvice(ex, adviceTarget ?? target);
+            return new ErrorRecord(told.WithMessage($"{before}{told.Message} {after}"), errorId ?? id, category, target);
+        }
+
         /// <summary>The failure with the cmdlet layer's advice added to Hub's words, when there is advice.</summary>
         public static HubException WithAdvice(HubException ex, object? target) =>
             Advice(ex, target) is string advice ? ex.WithMessage(ex.Message + " " + advice) : ex;

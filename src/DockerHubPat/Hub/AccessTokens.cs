@@ -27,7 +27,9 @@ namespace DockerHubPat.Hub
             SendAsync<AccessTokenJson>(new HubRequest(HttpMethod.Get, Item(id), $"get access token {id}"), 200, Map, cancel);
 
         /// <summary>Creates a token; its Secret is set. A create whose answer was lost is never sent again.</summary>
-        public Task<HubAccessToken> CreateAsync(string label, string[] scopes, DateTime? expiresAtUtc, CancellationToken cancel)
+        /// <param name="existing">A token with the same label known to exist before (the one a rotation replaces).</param>
+        public Task<HubAccessToken> CreateAsync(string label, string[] scopes, DateTime? expiresAtUtc, CancellationToken cancel,
+            Guid? existing = null)
         {
             var body = new CreateAccessTokenJson
             {
@@ -36,7 +38,7 @@ namespace DockerHubPat.Hub
                 ExpiresAt = expiresAtUtc is DateTime at ? HubTime.Format(at) : null,
             };
             var request = new HubRequest(HttpMethod.Post, Collection(), $"create access token '{label}'", body);
-            return CreateAsync<AccessTokenJson>(request, label, Map, List, cancel);
+            return CreateAsync<AccessTokenJson>(request, label, Map, List, cancel, existing);
         }
 
         public Task<HubAccessToken> UpdateAsync(Guid id, string? label, bool? isActive, CancellationToken cancel) =>

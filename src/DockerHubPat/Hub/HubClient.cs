@@ -2,6 +2,7 @@ using System;
 using System.Net.Http;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using System.Security;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -127,6 +128,28 @@ namespace DockerHubPat.Hub
                 new TwoFactorLoginJson { LoginTwoFactorToken = answer.TwoFactorToken!, Code = code!.Trim() });
             var second = await SendAsync(request, null, cancel).ConfigureAwait(false);
             return (RequireJwt(Expect<LoginAnswerJson>(second, 200, request.What).Token, request.What), true);
+        }
+
+        /// <summary>
+        /// Whether Hub signs in with a token secret, as `docker login` would: true when
+        /// /v2/auth/token answers 200, false when it refuses the secret (401). The session it
+        /// would open is not kept. Other answers fail as any request does.
+        /// </summary>
+        /// <param name="identifier">The user name for a personal token, the organization for an organization token.</param>
+        public async Task<bool> AcceptsSecretAsync(string identifier, SecureString secret, CancellationToken cancel)
+        {
+            var request = new HubRequest(HttpMethod.Post, Route("v2", "auth", "token"), "sign in with the new token",
+                new AuthTokenJson { Identifier = identifier, Secret = SecureText.Read(secret) });
+            var answer = await SendAsync(request, null, cancel).ConfigureAwait(false);
+            switch (answer.Status)
+            {
+                case 200:
+                    return true;
+                case 401:
+                    return false;
+                default:
+                    throw Failure(answer, request.What);
+            }
         }
 
         private async Task<SignInAnswer> SignInWithPasswordAsync(string username, string password, CancellationToken cancel)

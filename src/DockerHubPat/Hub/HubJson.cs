@@ -62,6 +62,12 @@ namespace DockerHubPat.Hub
         [JsonPropertyName("password")] public string Password { get; set; } = "";
     }
 
+    internal sealed class AuthTokenJson
+    {
+        [JsonPropertyName("identifier")] public string Identifier { get; set; } = "";
+        [JsonPropertyName("secret")] public string Secret { get; set; } = "";
+    }
+
     internal sealed class TwoFactorLoginJson
     {
         [JsonPropertyName("login_2fa_token")] public string LoginTwoFactorToken { get; set; } = "";

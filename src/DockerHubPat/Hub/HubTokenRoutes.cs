@@ -58,8 +58,10 @@ namespace DockerHubPat.Hub
         /// secret is gone either way, so a create is never sent twice: when its answer is lost,
         /// <paramref name="listing"/> is read to find what it made, and the failure says so.
         /// </summary>
+        /// <param name="existing">A token with the same label known to exist before (the one a rotation
+        /// replaces): never taken for what a lost create made.</param>
         protected async Task<TToken> CreateAsync<TJson>(HubRequest request, string label, Func<TJson, TToken> map,
-            Func<HubListing<TToken>> listing, CancellationToken cancel) where TJson : class
+            Func<HubListing<TToken>> listing, CancellationToken cancel, Guid? existing = null) where TJson : class
         {
             var started = DateTime.UtcNow;
             try
@@ -76,11 +78,11 @@ namespace DockerHubPat.Hub
             }
             catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown)
             {
-                throw await ExplainLostCreateAsync(label, started, ex, listing(), cancel).ConfigureAwait(false);
+                throw await ExplainLostCreateAsync(label, started, existing, ex, listing(), cancel).ConfigureAwait(false);
             }
         }
 
-        private static async Task<HubException> ExplainLostCreateAsync(string label, DateTime startedUtc, HubException lost,
+        private static async Task<HubException> ExplainLostCreateAsync(string label, DateTime startedUtc, Guid? existing, HubException lost,
             HubListing<TToken> listing, CancellationToken cancel)
         {
             var since = startedUtc - CreateClockSkew;
@@ -97,7 +99,7 @@ namespace DockerHubPat.Hub
                     new Guid[0], true, lost);
             }
 
-            var found = all.Where(t => t.Label == label && t.CreatedAt?.ToUniversalTime() >= since).Select(t => t.Id).ToList();
+            var found = all.Where(t => t.Label == label && t.CreatedAt?.ToUniversalTime() >= since && t.Id != existing).Select(t => t.Id).ToList();
             return found.Count == 0
                 ? HubException.LostCreate($"{lost.Message} No token labelled '{label}' was created, so it is safe to run the command again.", found, false, lost)
                 : HubException.LostCreate(

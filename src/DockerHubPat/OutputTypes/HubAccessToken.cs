@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Security;
 using DockerHubPat.Hub;
 
@@ -49,17 +50,58 @@ namespace DockerHubPat
         /// <summary>The Docker Hub account that owns the token.</summary>
         public string Username { get; internal set; } = "";
 
-        /// <summary>The token's secret. Hub shows it once, so only New-HubAccessToken sets it.</summary>
+        /// <summary>The token's secret. Hub shows it once, so only New- and Reset-HubAccessToken set it.</summary>
         public SecureString? Secret { get; internal set; }
 
-        /// <summary>The SecretManagement vault New-HubAccessToken saved the secret in; null when it was not saved.</summary>
+        /// <summary>The SecretManagement vault the secret was saved in; null when it was not saved.</summary>
         public string? Vault { get; internal set; }
 
         /// <summary>The name of the saved secret in that vault; null when it was not saved.</summary>
         public string? SecretName { get; internal set; }
 
+        /// <summary>The token Reset-HubAccessToken replaced with this one; null for any other token.</summary>
+        public Guid? ReplacedId { get; internal set; }
+
         /// <summary>The label and id; never the secret.</summary>
         public override string ToString() => $"{Label} ({Id})";
+
+        string IHubToken.SignInName => Username;
+
+        string IHubToken.SignInNameProperty => nameof(Username);
+
+        Hashtable IHubToken.SecretMetadata(Uri hubUri)
+        {
+            var metadata = new Hashtable
+            {
+                [SecretVault.TokenIdKey] = Id.ToString("D"),
+                ["Label"] = Label,
+                ["Scopes"] = string.Join(",", Scopes),
+                ["HubUri"] = hubUri.ToString(),
+                ["Username"] = Username,
+            };
+            if (CreatedAt is DateTime created)
+            {
+                metadata["CreatedAt"] = created;
+            }
+
+            if (ExpiresAt is DateTime expires)
+            {
+                metadata["ExpiresAt"] = expires;
+            }
+
+            return metadata;
+        }
+
+        Guid? IHubToken.ReplacedId
+        {
+            set => ReplacedId = value;
+        }
+
+        void IHubToken.SavedAs(string vault, string secretName)
+        {
+            Vault = vault;
+            SecretName = secretName;
+        }
 
         internal static HubAccessToken FromJson(AccessTokenJson? json, string username)
         {

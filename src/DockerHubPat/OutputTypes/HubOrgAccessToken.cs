@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Linq;
 using System.Security;
 using DockerHubPat.Hub;
@@ -44,17 +45,59 @@ namespace DockerHubPat
         /// <summary>When the token stops working, in local time; null when it never expires.</summary>
         public DateTime? ExpiresAt { get; internal set; }
 
-        /// <summary>The token's secret. Hub shows it once, so only New-HubOrgAccessToken sets it.</summary>
+        /// <summary>The token's secret. Hub shows it once, so only New- and Reset-HubOrgAccessToken set it.</summary>
         public SecureString? Secret { get; internal set; }
 
-        /// <summary>The SecretManagement vault New-HubOrgAccessToken saved the secret in; null when it was not saved.</summary>
+        /// <summary>The SecretManagement vault the secret was saved in; null when it was not saved.</summary>
         public string? Vault { get; internal set; }
 
         /// <summary>The name of the saved secret in that vault; null when it was not saved.</summary>
         public string? SecretName { get; internal set; }
 
+        /// <summary>The token Reset-HubOrgAccessToken replaced with this one; null for any other token.</summary>
+        public Guid? ReplacedId { get; internal set; }
+
         /// <summary>The organization, label and id; never the secret.</summary>
         public override string ToString() => $"{Organization}: {Label} ({Id})";
+
+        // docker login --username <organization> takes the token as its password.
+        string IHubToken.SignInName => Organization;
+
+        string IHubToken.SignInNameProperty => nameof(Organization);
+
+        Guid? IHubToken.ReplacedId
+        {
+            set => ReplacedId = value;
+        }
+
+        Hashtable IHubToken.SecretMetadata(Uri hubUri)
+        {
+            var metadata = new Hashtable
+            {
+                [SecretVault.TokenIdKey] = Id.ToString("D"),
+                ["Kind"] = "OrganizationAccessToken",
+                ["Organization"] = Organization,
+                ["Label"] = Label,
+                ["HubUri"] = hubUri.ToString(),
+            };
+            if (CreatedAt is DateTime created)
+            {
+                metadata["CreatedAt"] = created;
+            }
+
+            if (ExpiresAt is DateTime expires)
+            {
+                metadata["ExpiresAt"] = expires;
+            }
+
+            return metadata;
+        }
+
+        void IHubToken.SavedAs(string vault, string secretName)
+        {
+            Vault = vault;
+            SecretName = secretName;
+        }
 
         internal static HubOrgAccessToken FromJson(OrgAccessTokenJson? json, string organization)
         {

@@ -1,8 +1,14 @@
 using System;
+using System.Collections;
+using System.Security;
 
 namespace DockerHubPat
 {
-    /// <summary>What personal and organization access tokens have in common: what filters, completion and the lost-create check read.</summary>
+    /// <summary>
+    /// What personal and organization access tokens have in common: what filters, completion and
+    /// the lost-create check read, and what saving a secret and rotation need. The two output types
+    /// differ in their fields, not in how their secrets are kept.
+    /// </summary>
     internal interface IHubToken
     {
         Guid Id { get; }
@@ -10,6 +16,8 @@ namespace DockerHubPat
         string Label { get; }
 
         bool IsActive { get; }
+
+        bool IsExpired { get; }
 
         /// <summary>Local time.</summary>
         DateTime? CreatedAt { get; }
@@ -19,6 +27,24 @@ namespace DockerHubPat
 
         /// <summary>Local time; null when it never expires.</summary>
         DateTime? ExpiresAt { get; }
+
+        /// <summary>Only on a token just created.</summary>
+        SecureString? Secret { get; }
+
+        /// <summary>The name that signs in with the secret: the user name, or the organization.</summary>
+        string SignInName { get; }
+
+        /// <summary>The property that holds <see cref="SignInName"/>, for commands shown to the user.</summary>
+        string SignInNameProperty { get; }
+
+        /// <summary>The token this one replaced (rotation).</summary>
+        Guid? ReplacedId { set; }
+
+        /// <summary>The metadata its vault secret carries; TokenId finds the secret again.</summary>
+        Hashtable SecretMetadata(Uri hubUri);
+
+        /// <summary>Where its secret was saved.</summary>
+        void SavedAs(string vault, string secretName);
     }
 
     internal static class HubTokenExtensions

@@ -226,14 +226,14 @@ namespace DockerHubPat
             return false;
         }
 
-        /// <summary>Secrets this module stored for the token, found by the TokenId metadata in every vault.</summary>
-        public IEnumerable<(string Vault, string Name)> FindByTokenId(Guid tokenId)
+        /// <summary>Secrets this module stored for the token, found by the TokenId metadata in one vault or every vault.</summary>
+        public IEnumerable<(string Vault, string Name)> FindByTokenId(Guid tokenId, string? vault = null)
         {
             var id = tokenId.ToString("D");
 
             // A vault that fails (locked, offline) cannot hold a secret we could remove anyway;
             // the others are still searched.
-            return TryInvoke("Get-SecretInfo", null, out _)
+            return TryInvoke("Get-SecretInfo", vault is null ? null : new Dictionary<string, object?> { ["Vault"] = vault }, out _)
                 .Where(i => string.Equals(MetadataValue(i, TokenIdKey), id, StringComparison.OrdinalIgnoreCase))
                 .Select(i => (i.Properties["VaultName"]?.Value?.ToString() ?? "", NameOf(i)))
                 .ToList();

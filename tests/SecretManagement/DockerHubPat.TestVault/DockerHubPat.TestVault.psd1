@@ -11,7 +11,7 @@
     Description       = 'TEST-ONLY in-memory SecretManagement extension vault (VaultParameters: FailOnWrite, Unavailable, NoMetadata).'
     PowerShellVersion = '7.0'
     # Test helpers only; the vault functions stay inside the nested module.
-    FunctionsToExport = @('Clear-TestVaultStore', 'Get-TestVaultStoreEntry', 'Protect-TestVault', 'Lock-TestVault')
+    FunctionsToExport = @('Clear-TestVaultStore', 'Get-TestVaultStoreEntry', 'Set-TestVaultStoreEntry', 'Protect-TestVault', 'Lock-TestVault')
     CmdletsToExport   = @()
     VariablesToExport = @()
     AliasesToExport   = @()

@@ -40,6 +40,23 @@ function Get-TestVaultStoreEntry {
     }
 }
 
+function Set-TestVaultStoreEntry {
+    <#
+    .SYNOPSIS
+    Puts a secret into a vault's store, bypassing SecretManagement and the vault's own checks: a
+    secret saved before the vault became read-only (BrokenVault), for example.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $VaultName,
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [pscredential] $Value,
+        [hashtable] $Metadata
+    )
+    $stored = [DockerHubPat.TestVault.StoredSecret]::new($Name, $Value, 'PSCredential', $Metadata)
+    [DockerHubPat.TestVault.MemoryStore]::Set((Get-TestVaultStoreName $VaultName), $stored)
+}
+
 function Get-TestVaultStoreName([string] $VaultName) {
     # The SecretStore stand-in keeps one store per user whatever the vault is called; the test vault one per vault.
     $vault = Microsoft.PowerShell.SecretManagement\Get-SecretVault -Name $VaultName -ErrorAction SilentlyContinue | Select-Object -First 1
