@@ -231,6 +231,35 @@ Describe 'Stopping a command (Ctrl+C)' {
         }
         @(Get-ServerToken -Username $script:Plain.Username | Where-Object token_label -Like 'stopbulk-*').Count | Should -Be 8
     }
+
+    It 'Stop() ends an organization token listing and a bulk removal of organization tokens, and removes nothing' {
+        $org = (New-TestOrganization -Prefix 'stoporg' -Owner $script:Plain.Username).name
+        $tokens = @(Add-TestOrgToken -Organization $org -Count 6 -LabelPrefix 'stoporg-' | ForEach-Object { $_ })
+        Connect-TestAccount $script:Plain
+        $slowList = Add-Fault @{ kind = 'latency'; ms = 30000; method = 'GET'; path = "/v2/orgs/$org/access-tokens" }
+        $run = Start-InRunspace "Get-HubOrgAccessToken $org -Session `$Session"
+        try {
+            Wait-Until { Test-FaultFired $slowList.id } | Should -BeTrue
+            Stop-InRunspace $run | Should -BeTrue -Because 'Stop() must return (hang guard of 10 s)'
+            $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            if ($run.PowerShell.InvocationStateInfo.State -ne 'Running') { $run.PowerShell.Dispose() }
+        }
+
+        $slowDeletes = Add-Fault @{ kind = 'latency'; ms = 30000; method = 'DELETE'; path = "/v2/orgs/$org/access-tokens/*"; count = 0 }
+        $ids = ($tokens.id | ForEach-Object { "'$_'" }) -join ','
+        $run = Start-InRunspace "$ids | Remove-HubOrgAccessToken $org -Session `$Session -Force -ThrottleLimit 3"
+        try {
+            Wait-Until { Test-FaultFired $slowDeletes.id } | Should -BeTrue
+            Stop-InRunspace $run | Should -BeTrue -Because 'Stop() must return (hang guard of 10 s)'
+            $run.PowerShell.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            if ($run.PowerShell.InvocationStateInfo.State -ne 'Running') { $run.PowerShell.Dispose() }
+        }
+        @(Get-ServerOrgToken -Organization $org).Count | Should -Be 6
+    }
 }
 
 Describe 'One session object passed to parallel runspaces (-Session $using:session)' {
