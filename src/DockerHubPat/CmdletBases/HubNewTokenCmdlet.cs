@@ -1,5 +1,8 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
@@ -69,6 +72,35 @@ namespace DockerHubPat
                 + (expiresAtUtc is DateTime e ? $"expiring {e.ToLocalTime():g}" : "never expiring")
                 + (_secrets is null ? "" : $", secret saved as '{secretName}' in vault '{_secrets.Vault}'");
             return ShouldProcess(target, "Create");
+        }
+
+        /// <summary>
+        /// Sends the create for <paramref name="label"/>. Ctrl+C cannot take back a request Hub may
+        /// already be working on, so stopping here warns with the command that looks for the token.
+        /// </summary>
+        internal bool TryCreate<T>(string label, string? organization, Func<AccessTokens, CancellationToken, Task<T>> call, out T created)
+        {
+            try
+            {
+                return TryCall(label, call, out created);
+            }
+            catch (PipelineStoppedException)
+            {
+                var warning = $"Stopped while Docker Hub was creating the token '{label}': it may have been created, with a secret nobody has. " +
+                    $"Look with: {HubErrors.LookFor(organization, label)}, and remove what it finds.";
+
+                // A stopping pipeline takes no more records, but the host still shows a warning.
+                if (Stopping)
+                {
+                    Host.UI.WriteWarningLine(warning);
+                }
+                else
+                {
+                    WriteWarning(warning);
+                }
+
+                throw;
+            }
         }
 
         /// <summary>

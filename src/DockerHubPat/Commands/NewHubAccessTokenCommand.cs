@@ -29,7 +29,7 @@ namespace DockerHubPat.Commands
             var expiresAtUtc = ExpiryUtc();
             var secretName = SecretName ?? SecretVault.DefaultSecretName(ActiveSession.Username, Label);
             if (!ConfirmCreate($"access token '{Label}' with scope {string.Join(", ", scopes)}", Label, secretName, expiresAtUtc)
-                || !TryCall(Label, (tokens, cancel) => tokens.CreateAsync(Label, scopes, expiresAtUtc, cancel), out var created))
+                || !TryCreate(Label, null, (tokens, cancel) => tokens.CreateAsync(Label, scopes, expiresAtUtc, cancel), out var created))
             {
                 return;
             }

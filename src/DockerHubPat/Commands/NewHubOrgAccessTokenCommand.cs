@@ -69,7 +69,7 @@ namespace DockerHubPat.Commands
             var secretName = SecretName ?? SecretVault.DefaultSecretName(organization, Label);
             var what = $"organization access token '{Label}' of '{organization}' for {string.Join("; ", spec.Resources)}";
             if (!ConfirmCreate(what, Label, secretName, spec.ExpiresAtUtc)
-                || !TryCall(Label, (_, cancel) => OrgTokens(organization).CreateAsync(spec, cancel), out var created))
+                || !TryCreate(Label, organization, (_, cancel) => OrgTokens(organization).CreateAsync(spec, cancel), out var created))
             {
                 return;
             }

@@ -13,6 +13,7 @@ namespace DockerHubPat
         // Signing in and the session.
         public const string HubNotConnected = "HubNotConnected";
         public const string HubSignInFailed = "HubSignInFailed";
+        public const string HubSignInLocked = "HubSignInLocked";
         public const string HubTwoFactorCodeRequired = "HubTwoFactorCodeRequired";
         public const string HubTwoFactorParameterConflict = "HubTwoFactorParameterConflict";
         public const string HubCredentialMissing = "HubCredentialMissing";
@@ -37,6 +38,7 @@ namespace DockerHubPat
         // Access tokens.
         public const string AccessTokenNotFound = "AccessTokenNotFound";
         public const string AccessTokenCreateUnconfirmed = "AccessTokenCreateUnconfirmed";
+        public const string AccessTokenSecretMissing = "AccessTokenSecretMissing";
         public const string AccessTokenExpiryInvalid = "AccessTokenExpiryInvalid";
         public const string AccessTokenFilterConflict = "AccessTokenFilterConflict";
         public const string AccessTokenResourceInvalid = "AccessTokenResourceInvalid";

@@ -35,7 +35,7 @@ namespace DockerHubPat
 
         /// <summary>Failures that every later item would hit too, so a pipeline stops instead of repeating them.</summary>
         public static bool StopsPipeline(HubException ex) =>
-            ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.TokenSessionRefused
+            ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.SignInLocked || ex.Failure == HubFailure.TokenSessionRefused
             || ex.Failure == HubFailure.PermissionDenied || ex.Failure == HubFailure.NotOrganizationOwner
             || ex.Failure == HubFailure.OrganizationNotFound;
 
@@ -62,9 +62,10 @@ namespace DockerHubPat
                 case HubFailure.TokenSessionRefused:
                     return "Sign in with the account password instead: Connect-HubAccount -Credential <user and password> [-OneTimePassword <2FA code>].";
                 case HubFailure.OutcomeUnknown when ex.CreatedTokenIds.Count > 0:
+                case HubFailure.SecretMissing when ex.CreatedTokenIds.Count > 0:
                     return $"Remove it with: {RemoveCommand(ex.Organization)} -Id {string.Join(", ", ex.CreatedTokenIds)} -Confirm:$false; then create a new one.";
                 case HubFailure.OutcomeUnknown when ex.CreateCheckFailed:
-                    return ex.Organization is null ? $"Run Get-HubAccessToken -Label '{target}' to see." : $"Run Get-HubOrgAccessToken {ex.Organization} -Label '{target}' to see.";
+                    return $"Look with: {LookFor(ex.Organization, target as string ?? "")}";
                 case HubFailure.TokenLimitReached:
                     return $"Free room by deleting the expired tokens: Get-HubOrgAccessToken {ex.Organization} -Expired | Remove-HubOrgAccessToken " +
                         $"(and the deactivated ones nobody needs: Get-HubOrgAccessToken {ex.Organization} -Inactive | Remove-HubOrgAccessToken).";
@@ -78,11 +79,17 @@ namespace DockerHubPat
         private static string RemoveCommand(string? organization) =>
             organization is null ? "Remove-HubAccessToken" : $"Remove-HubOrgAccessToken -Organization {organization}";
 
+        /// <summary>The command that lists the tokens labelled <paramref name="label"/>, quoted to paste as it is.</summary>
+        public static string LookFor(string? organization, string label) =>
+            (organization is null ? "Get-HubAccessToken" : $"Get-HubOrgAccessToken {organization}") +
+            $" -Label '{WildcardPattern.Escape(label).Replace("'", "''")}'";
+
         private static (string, ErrorCategory) Classify(HubFailure failure)
         {
             switch (failure)
             {
                 case HubFailure.Unauthorized: return (ErrorIds.HubUnauthorized, ErrorCategory.AuthenticationError);
+                case HubFailure.SignInLocked: return (ErrorIds.HubSignInLocked, ErrorCategory.AuthenticationError);
                 case HubFailure.TwoFactorRequired: return (ErrorIds.HubTwoFactorCodeRequired, ErrorCategory.AuthenticationError);
                 case HubFailure.TokenSessionRefused: return (ErrorIds.HubTokenSessionRefused, ErrorCategory.PermissionDenied);
                 case HubFailure.PermissionDenied: return (ErrorIds.HubPermissionDenied, ErrorCategory.PermissionDenied);
@@ -95,6 +102,7 @@ namespace DockerHubPat
                 case HubFailure.NotOrganizationOwner: return (ErrorIds.HubOrganizationOwnerRequired, ErrorCategory.PermissionDenied);
                 case HubFailure.TokenLimitReached: return (ErrorIds.AccessTokenLimitReached, ErrorCategory.QuotaExceeded);
                 case HubFailure.TokenExpired: return (ErrorIds.AccessTokenExpired, ErrorCategory.InvalidOperation);
+                case HubFailure.SecretMissing: return (ErrorIds.AccessTokenSecretMissing, ErrorCategory.InvalidResult);
                 default: return (ErrorIds.HubResponseInvalid, ErrorCategory.InvalidResult);
             }
         }

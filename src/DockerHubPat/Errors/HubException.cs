@@ -8,6 +8,8 @@ namespace DockerHubPat
     {
         /// <summary>Hub refused the credentials or the session (HTTP 401).</summary>
         Unauthorized,
+        /// <summary>Hub answered a sign-in with 429: the account is locked against sign-ins for a while.</summary>
+        SignInLocked,
         /// <summary>The account has 2FA and no code was available to sign in.</summary>
         TwoFactorRequired,
         /// <summary>Hub refuses token management to a session that was signed in with a personal access token (HTTP 403).</summary>
@@ -24,6 +26,8 @@ namespace DockerHubPat
         Unavailable,
         /// <summary>A create whose answer was lost: Hub may or may not have made the token.</summary>
         OutcomeUnknown,
+        /// <summary>Hub created a token but its answer held no secret: nobody can use the token.</summary>
+        SecretMissing,
         /// <summary>An answer that does not follow the Hub API (not JSON, fields missing, a foreign `next` link).</summary>
         InvalidResponse,
         /// <summary>Hub has no organization of that name (HTTP 404 from an organization route).</summary>
@@ -65,7 +69,7 @@ namespace DockerHubPat
         /// <summary>For a create whose answer was lost: the tokens the check found it made.</summary>
         internal IReadOnlyList<Guid> CreatedTokenIds { get; private set; } = new Guid[0];
 
-        /// <summary>For a create whose answer was lost: whether looking for what it made failed too.</summary>
+        /// <summary>For a create whose answer was lost: whether looking for what it made failed too, or found nothing yet.</summary>
         internal bool CreateCheckFailed { get; private set; }
 
         /// <summary>For a failure of an organization route: the organization, for the cmdlet layer's advice.</summary>
@@ -78,6 +82,30 @@ namespace DockerHubPat
             copy.Organization = organization;
             return copy;
         }
+
+        /// <summary>No answer, and the request provably never reached Hub (the connection was refused).</summary>
+        internal bool NotSent { get; private set; }
+
+        /// <summary>A change that failed after an earlier attempt of it may have reached Hub.</summary>
+        internal bool MaybeApplied { get; private set; }
+
+        internal static HubException Unsent(string message, Exception? inner) =>
+            new HubException(HubFailure.Unavailable, message, null, null, inner) { NotSent = true };
+
+        /// <summary>This failure, saying that an earlier attempt may have made the change.</summary>
+        internal HubException MaybeAppliedBefore() =>
+            MaybeApplied ? this : new HubException(Failure,
+                Message + " An earlier attempt may have reached Docker Hub, so the change may have been applied.", StatusCode, FieldErrors, InnerException)
+            {
+                CreatedTokenIds = CreatedTokenIds,
+                CreateCheckFailed = CreateCheckFailed,
+                Organization = Organization,
+                MaybeApplied = true,
+            };
+
+        /// <summary>Hub created the token <paramref name="id"/> and sent no secret for it.</summary>
+        internal static HubException NoSecret(string message, Guid id) =>
+            new HubException(HubFailure.SecretMissing, message) { CreatedTokenIds = new[] { id } };
 
         internal static HubException LostCreate(string message, IReadOnlyList<Guid> createdIds, bool checkFailed, HubException lost) =>
             new HubException(HubFailure.OutcomeUnknown, message, null, null, lost)
@@ -93,6 +121,8 @@ namespace DockerHubPat
                 CreatedTokenIds = CreatedTokenIds,
                 CreateCheckFailed = CreateCheckFailed,
                 Organization = Organization,
+                NotSent = NotSent,
+                MaybeApplied = MaybeApplied,
             };
     }
 }

@@ -42,8 +42,9 @@ namespace DockerHubPat.Hub
         }
 
         public Task<HubAccessToken> UpdateAsync(Guid id, string? label, bool? isActive, CancellationToken cancel) =>
-            SendAsync<AccessTokenJson>(new HubRequest(Patch, Item(id), $"update access token {id}",
-                new PatchAccessTokenJson { TokenLabel = label, IsActive = isActive }), 200, Map, cancel);
+            ChangeAsync<AccessTokenJson>(new HubRequest(Patch, Item(id), $"update access token {id}",
+                new PatchAccessTokenJson { TokenLabel = label, IsActive = isActive }), id, Map,
+                t => (label is null || t.Label == label) && (isActive is null || t.IsActive == isActive), GetAsync, cancel);
 
         public Task DeleteAsync(Guid id, CancellationToken cancel) => DeleteAsync(Item(id), $"remove access token {id}", cancel);
 

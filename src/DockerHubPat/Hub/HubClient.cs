@@ -41,16 +41,24 @@ namespace DockerHubPat.Hub
     /// <summary>An answer Hub gave: the status, the body text and the headers.</summary>
     internal readonly struct HubAnswer
     {
-        public HubAnswer(int status, string body, IReadOnlyNameValueList<string>? headers = null)
+        public HubAnswer(int status, string body, IReadOnlyNameValueList<string>? headers = null, bool maybeApplied = false)
         {
             Status = status;
             Body = body;
             Headers = headers;
+            MaybeApplied = maybeApplied;
         }
 
         public int Status { get; }
         public string Body { get; }
         public IReadOnlyNameValueList<string>? Headers { get; }
+
+        /// <summary>A failed change whose earlier attempt may have reached Hub and made it.</summary>
+        public bool MaybeApplied { get; }
+
+        public bool IsSuccess => Status >= 200 && Status <= 299;
+
+        public HubAnswer AsMaybeApplied() => new HubAnswer(Status, Body, Headers, true);
 
         public string? Header(string name) => Headers != null && Headers.TryGetFirst(name, out var value) ? value : null;
     }
@@ -182,23 +190,29 @@ namespace DockerHubPat.Hub
             var state = AttemptState.First;
             while (true)
             {
-                await _gate.WaitAsync(cancel).ConfigureAwait(false);
+                await PassGateAsync(cancel).ConfigureAwait(false);
                 var bearer = credentials is null ? null : await credentials.BearerAsync(cancel).ConfigureAwait(false);
                 var (answer, outcome) = await AttemptAsync(request, bearer, cancel).ConfigureAwait(false);
                 outcome.Username = credentials?.Username;
-                var decision = SendDecision.Decide(outcome, state, Policy, DateTimeOffset.UtcNow);
+                var now = DateTimeOffset.UtcNow;
+                if (outcome.Status is int status && status != 429)
+                {
+                    Pace(answer, now);
+                }
+
+                var decision = SendDecision.Decide(outcome, state, Policy, now);
                 state = decision.State;
                 switch (decision.Step)
                 {
                     case NextStep.Return:
-                        return answer;
+                        return state.MaybeApplied && outcome.Changes && !answer.IsSuccess ? answer.AsMaybeApplied() : answer;
                     case NextStep.ReturnDone:
                         HubReport.Verbose($"The token was already gone after a retry, so the earlier attempt to {request.What} succeeded.");
                         return new HubAnswer(204, "");
                     case NextStep.Retry:
                         HubReport.Verbose($"{decision.Reason!.TrimEnd('.')}; retrying to {request.What} in {decision.Delay.TotalSeconds:0.0} s " +
                             $"(retry {state.Retries} of {Policy.MaximumRetryCount}).");
-                        await Task.Delay(decision.Delay, cancel).ConfigureAwait(false);
+                        await Task.Delay(RetryPolicy.ForTimer(decision.Delay), cancel).ConfigureAwait(false);
                         continue;
                     case NextStep.WaitForRateLimit:
                         await WaitForRateLimitAsync(decision.Delay, request.What, cancel).ConfigureAwait(false);
@@ -214,6 +228,38 @@ namespace DockerHubPat.Hub
 
                 // The transport's own exception keeps the stack trace of where it was thrown.
                 ExceptionDispatchInfo.Capture(decision.Failure!).Throw();
+            }
+        }
+
+        // Hub says on every answer how many requests its window has left: when the requests in
+        // flight will use them up, the session holds back until the window turns instead of
+        // collecting 429s.
+        private void Pace(HubAnswer answer, DateTimeOffset now)
+        {
+            var pause = SendDecision.Pace(answer.Header("X-RateLimit-Remaining"), answer.Header("X-RateLimit-Reset"), Volatile.Read(ref _inFlight), Policy, now);
+            if (pause is TimeSpan wait && _gate.PauseFor(wait))
+            {
+                HubReport.Verbose($"Docker Hub's rate limit has {answer.Header("X-RateLimit-Remaining")} requests left until it resets; " +
+                    $"holding the next requests for {wait.TotalSeconds:0.#} s.");
+            }
+        }
+
+        private async Task PassGateAsync(CancellationToken cancel)
+        {
+            if (_gate.ClosedFor() <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            const string reason = "Pacing requests to Docker Hub's rate limit";
+            HubReport.Waiting(reason, _gate.ClosedFor());
+            try
+            {
+                await _gate.WaitAsync(cancel).ConfigureAwait(false);
+            }
+            finally
+            {
+                HubReport.Waiting(reason, TimeSpan.Zero);
             }
         }
 
@@ -247,6 +293,7 @@ namespace DockerHubPat.Hub
             {
                 var answer = await SendOnceAsync(request, bearer, cancel).ConfigureAwait(false);
                 outcome.Status = answer.Status;
+                outcome.HubSays = answer.IsSuccess ? null : HubErrorBody.Parse(answer.Body).Describe();
                 outcome.RetryAfter = answer.Header("Retry-After");
                 outcome.XRetryAfter = answer.Header("X-Retry-After");
                 outcome.RateLimitReset = answer.Header("X-RateLimit-Reset");
@@ -287,6 +334,10 @@ namespace DockerHubPat.Hub
             {
                 throw new HubException(HubFailure.Unavailable,
                     $"Docker Hub at {HubUri.Host} did not answer within {Policy.Timeout.TotalSeconds:0} s (trying to {request.What}).", null, null, WithoutRequest(ex));
+            }
+            catch (FlurlHttpException ex) when (!cancel.IsCancellationRequested && NeverSent(ex))
+            {
+                throw HubException.Unsent($"Could not connect to Docker Hub at {HubUri.Host} to {request.What}: {Innermost(ex).Message}", WithoutRequest(ex));
             }
             catch (FlurlHttpException ex) when (!cancel.IsCancellationRequested)
             {
@@ -361,6 +412,21 @@ namespace DockerHubPat.Hub
         // Authorization header with the session token. Only the transport's own error is kept.
         private static Exception? WithoutRequest(FlurlHttpException ex) => ex.InnerException is null ? null : Innermost(ex.InnerException);
 
+        // Refused before a byte was sent, or no address to send to: Hub never saw the request.
+        private static bool NeverSent(Exception ex)
+        {
+            for (var inner = ex.InnerException; inner != null; inner = inner.InnerException)
+            {
+                if (inner is System.Net.Sockets.SocketException socket)
+                {
+                    return socket.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused
+                        || socket.SocketErrorCode == System.Net.Sockets.SocketError.HostNotFound;
+                }
+            }
+
+            return false;
+        }
+
         private static Exception Innermost(Exception ex)
         {
             while (ex.InnerException != null)
@@ -381,6 +447,9 @@ namespace DockerHubPat.Hub
 
             return Deserialize<T>(answer, what);
         }
+
+        /// <summary>The JSON of a successful answer, or an InvalidResponse failure that describes it.</summary>
+        public static T Read<T>(HubAnswer answer, string what) where T : class => Deserialize<T>(answer, what);
 
         // The body of a successful answer may hold a session token or a token secret, so it is
         // described, never quoted.
@@ -449,7 +518,8 @@ namespace DockerHubPat.Hub
             }
         }
 
-        public static HubException Failure(HubAnswer answer, string what) => Failure(answer.Status, answer.Body, what);
+        public static HubException Failure(HubAnswer answer, string what) =>
+            answer.MaybeApplied ? Failure(answer.Status, answer.Body, what).MaybeAppliedBefore() : Failure(answer.Status, answer.Body, what);
 
         private static string ModuleVersion()
         {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Threading;
@@ -14,9 +13,6 @@ namespace DockerHubPat.Hub
     /// </summary>
     internal abstract class HubTokenRoutes<TToken> where TToken : class, IHubToken
     {
-        // Hub's clock and ours may differ a little when looking for what a lost create made.
-        private static readonly TimeSpan CreateClockSkew = TimeSpan.FromMinutes(2);
-
         protected HubTokenRoutes(HubClient client, IHubCredentials credentials)
         {
             Client = client;
@@ -54,57 +50,39 @@ namespace DockerHubPat.Hub
         }
 
         /// <summary>
-        /// Creates a token; its Secret is set. A second token would be made and the first one's
-        /// secret is gone either way, so a create is never sent twice: when its answer is lost,
-        /// <paramref name="listing"/> is read to find what it made, and the failure says so.
+        /// Creates a token; its Secret is set. Any 2xx whose body is a token is success; a create
+        /// that may have reached Hub is never sent twice: when its answer is lost or cannot be
+        /// read, <paramref name="listing"/> is read to find what it made (see <see cref="Unconfirmed"/>).
         /// </summary>
         /// <param name="existing">A token with the same label known to exist before (the one a rotation
         /// replaces): never taken for what a lost create made.</param>
-        protected async Task<TToken> CreateAsync<TJson>(HubRequest request, string label, Func<TJson, TToken> map,
-            Func<HubListing<TToken>> listing, CancellationToken cancel, Guid? existing = null) where TJson : class
+        protected Task<TToken> CreateAsync<TJson>(HubRequest request, string label, Func<TJson, TToken> map,
+            Func<HubListing<TToken>> listing, CancellationToken cancel, Guid? existing = null) where TJson : class =>
+            Unconfirmed.CreateAsync(Client, Credentials, request, label,
+                answer => map(HubClient.Read<TJson>(answer, request.What)),
+                token => (token.Id, token.Secret != null),
+                Failure,
+                async c => (await listing().ReadAllAsync(c).ConfigureAwait(false))
+                    .Where(t => t.Id != existing).Select(t => new ListedToken(t.Id, t.Label, t.CreatedAt?.ToUniversalTime())),
+                cancel);
+
+        /// <summary>
+        /// Sends a change (PATCH) of token <paramref name="id"/>. When it fails after an earlier
+        /// attempt may have made it, one read settles it: success when the token is as
+        /// <paramref name="applied"/> wants, else the failure says how it is.
+        /// </summary>
+        protected async Task<TToken> ChangeAsync<TJson>(HubRequest request, Guid id, Func<TJson, TToken> map, Func<TToken, bool> applied,
+            Func<Guid, CancellationToken, Task<TToken>> get, CancellationToken cancel) where TJson : class
         {
-            var started = DateTime.UtcNow;
             try
             {
-                var answer = await SendAsync(request, cancel).ConfigureAwait(false);
-                try
-                {
-                    return map(Expect<TJson>(answer, 201, request.What));
-                }
-                catch (HubException unreadable) when (unreadable.Failure == HubFailure.InvalidResponse && answer.Status == 201)
-                {
-                    throw new HubException(HubFailure.OutcomeUnknown, unreadable.Message, 201);
-                }
+                return await SendAsync(request, 200, map, cancel).ConfigureAwait(false);
             }
-            catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown)
+            catch (HubException ex) when (ex.MaybeApplied)
             {
-                throw await ExplainLostCreateAsync(label, started, existing, ex, listing(), cancel).ConfigureAwait(false);
+                return await Unconfirmed.SettleChangeAsync(ex, c => get(id, c), applied,
+                    t => $"token {id} is labelled '{t.Label}' and {(t.IsActive ? "active" : "inactive")}", cancel).ConfigureAwait(false);
             }
-        }
-
-        private static async Task<HubException> ExplainLostCreateAsync(string label, DateTime startedUtc, Guid? existing, HubException lost,
-            HubListing<TToken> listing, CancellationToken cancel)
-        {
-            var since = startedUtc - CreateClockSkew;
-            IReadOnlyList<TToken> all;
-            try
-            {
-                all = await listing.ReadAllAsync(cancel).ConfigureAwait(false);
-            }
-            catch (HubException check)
-            {
-                return HubException.LostCreate(
-                    $"{lost.Message} Whether Docker Hub created the token is unknown, and checking failed too ({check.Message}). " +
-                    $"A token labelled '{label}' made by the lost request has a secret nobody can read, so remove it.",
-                    new Guid[0], true, lost);
-            }
-
-            var found = all.Where(t => t.Label == label && t.CreatedAt?.ToUniversalTime() >= since && t.Id != existing).Select(t => t.Id).ToList();
-            return found.Count == 0
-                ? HubException.LostCreate($"{lost.Message} No token labelled '{label}' was created, so it is safe to run the command again.", found, false, lost)
-                : HubException.LostCreate(
-                    $"{lost.Message} Docker Hub did create {found.Count} token(s) labelled '{label}' ({string.Join(", ", found)}), " +
-                    "but its secret was in the lost answer and cannot be recovered.", found, false, lost);
         }
 
         protected async Task DeleteAsync(Url item, string what, CancellationToken cancel)

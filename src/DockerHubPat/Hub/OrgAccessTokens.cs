@@ -83,7 +83,7 @@ namespace DockerHubPat.Hub
             {
                 throw await ExplainLimitAsync(ex, cancel).ConfigureAwait(false);
             }
-            catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown)
+            catch (HubException ex) when (ex.Failure == HubFailure.OutcomeUnknown || ex.Failure == HubFailure.SecretMissing)
             {
                 throw InOrganization(ex);
             }
@@ -100,8 +100,11 @@ namespace DockerHubPat.Hub
             };
             try
             {
-                return await SendAsync<OrgAccessTokenJson>(new HubRequest(Patch, Item(id), $"update organization access token {id} of '{Organization}'", body),
-                    200, Map, cancel).ConfigureAwait(false);
+                // Replaced resources cannot be compared back, so such a change is never called applied.
+                return await ChangeAsync<OrgAccessTokenJson>(new HubRequest(Patch, Item(id), $"update organization access token {id} of '{Organization}'", body),
+                    id, Map, t => change.Resources is null && (change.Label is null || t.Label == change.Label)
+                        && (change.Description is null || t.Description == change.Description) && (change.IsActive is null || t.IsActive == change.IsActive),
+                    GetAsync, cancel).ConfigureAwait(false);
             }
             catch (HubException ex) when (ex.Failure == HubFailure.InvalidRequest)
             {

@@ -13,15 +13,28 @@ namespace DockerHubPat.Hub
         private readonly object _lock = new object();
         private DateTimeOffset _openAt = DateTimeOffset.MinValue;
 
-        public void PauseFor(TimeSpan wait)
+        /// <summary>Closes the gate for <paramref name="wait"/>; false when it was already closed at least that long.</summary>
+        public bool PauseFor(TimeSpan wait)
         {
-            var until = DateTimeOffset.UtcNow + wait;
+            var until = DateTimeOffset.UtcNow + RetryPolicy.ForTimer(wait);
             lock (_lock)
             {
-                if (until > _openAt)
+                if (until <= _openAt)
                 {
-                    _openAt = until;
+                    return false;
                 }
+
+                _openAt = until;
+                return true;
+            }
+        }
+
+        /// <summary>How long the gate stays closed from now (zero or less when open).</summary>
+        public TimeSpan ClosedFor()
+        {
+            lock (_lock)
+            {
+                return _openAt - DateTimeOffset.UtcNow;
             }
         }
 
@@ -40,7 +53,7 @@ namespace DockerHubPat.Hub
                     return;
                 }
 
-                await Task.Delay(wait, cancel).ConfigureAwait(false);
+                await Task.Delay(RetryPolicy.ForTimer(wait), cancel).ConfigureAwait(false);
             }
         }
     }

@@ -22,6 +22,8 @@ namespace DockerHubPat
         private volatile string _bearer;
         // Replaced as a whole (one reference), so concurrent readers never see half an update.
         private volatile Expiry _expiry = Expiry.Unknown;
+        // Set when Hub locked the account against sign-ins: the password is never sent again by itself.
+        private volatile HubException? _signInLocked;
 
         private sealed class Expiry
         {
@@ -128,6 +130,11 @@ namespace DockerHubPat
                     return true; // another caller renewed it while we waited
                 }
 
+                if (_signInLocked != null)
+                {
+                    throw _signInLocked.WithMessage(_signInLocked.Message);
+                }
+
                 HubReport.Verbose($"The Docker Hub session of '{Username}' has expired; signing in again.");
                 var code = _oneTimeCode is null ? null : (Func<CancellationToken, Task<string?>>)(_ => Task.FromResult(_oneTimeCode()));
                 var (jwt, _) = await Client.SignInAsync(Username, SecureText.Read(_password!), code, cancel).ConfigureAwait(false);
@@ -138,6 +145,11 @@ namespace DockerHubPat
             catch (HubException ex) when (ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.TwoFactorRequired)
             {
                 return false; // the password changed since Connect-HubAccount, or a code needs a human
+            }
+            catch (HubException ex) when (ex.Failure == HubFailure.SignInLocked && _signInLocked is null)
+            {
+                _signInLocked = ex;
+                throw;
             }
             finally
             {
