@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Net.Http;
+using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using DockerHubPat.Hub;
@@ -25,6 +26,7 @@ namespace DockerHubPat.Tests
             MaximumRetryCount = 2,
             BaseDelay = TimeSpan.FromMilliseconds(1),
             MaximumRateLimitWait = TimeSpan.FromSeconds(5),
+            Timeout = TimeSpan.FromSeconds(1), // also the shortest wait before a lost create is looked for again
         });
 
         public void Dispose() => _http.Dispose();
@@ -173,7 +175,7 @@ namespace DockerHubPat.Tests
         }
 
         [Fact]
-        public async Task ALostCreateThatMadeNothingIsSafeToRunAgain()
+        public async Task ALostCreateThatShowsNothingOnTwoLooksIsUnknownNeverSafe()
         {
             _http.ForCallsTo(Tokens).WithVerb(HttpMethod.Post).SimulateTimeout();
             _http.ForCallsTo($"{Tokens}?*").WithVerb(HttpMethod.Get).RespondWithJson(Page(0, null));
@@ -181,8 +183,135 @@ namespace DockerHubPat.Tests
             var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
 
             Assert.Empty(ex.CreatedTokenIds);
-            Assert.False(ex.CreateCheckFailed);
+            Assert.True(ex.CreateCheckFailed);
+            Assert.Contains("unknown", ex.Message);
+            Assert.DoesNotContain("safe", ex.Message);
+            _http.ShouldHaveCalled($"{Tokens}?*").WithVerb(HttpMethod.Get).Times(2);
+        }
+
+        [Fact]
+        public async Task ALostCreateThatShowsOnTheSecondLookIsNamed()
+        {
+            var made = Guid.NewGuid().ToString();
+            _http.ForCallsTo(Tokens).WithVerb(HttpMethod.Post).SimulateTimeout();
+            _http.ForCallsTo($"{Tokens}?*").WithVerb(HttpMethod.Get).RespondWithJson(Page(0, null)).RespondWithJson(Page(1, null, Token(made, "ci")));
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
+
+            Assert.Equal(new[] { Guid.Parse(made) }, ex.CreatedTokenIds);
+        }
+
+        [Fact]
+        public async Task ACreateWhoseConnectionWasRefusedIsSentAgainAndOnlyThenCalledSafe()
+        {
+            var refused = new HttpRequestException("Connection refused", new SocketException((int)SocketError.ConnectionRefused));
+            _http.SimulateException(refused).SimulateException(refused).SimulateException(refused);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unavailable, ex.Failure);
+            Assert.Contains("never reached Docker Hub", ex.Message);
             Assert.Contains("safe to run the command again", ex.Message);
+            _http.ShouldHaveCalled(Tokens).WithVerb(HttpMethod.Post).Times(3);
+        }
+
+        [Fact]
+        public async Task ACreateAnswered200IsASuccessWithItsSecret()
+        {
+            _http.RespondWithJson(Token(secret: "dckr_pat_x"), 200);
+
+            var token = await Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None);
+
+            Assert.NotNull(token.Secret);
+        }
+
+        [Fact]
+        public async Task ACreateWithAnEmptySecretNamesTheTokenItMade()
+        {
+            _http.RespondWithJson(Token(secret: ""), 201);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.SecretMissing, ex.Failure);
+            Assert.Equal(new[] { Guid.Parse(Id) }, ex.CreatedTokenIds);
+            Assert.Contains(Id, ex.Message);
+        }
+
+        [Theory]
+        [InlineData(200)]
+        [InlineData(201)]
+        [InlineData(202)]
+        public async Task A2xxCreateThatCannotBeReadIsLookedInto(int status)
+        {
+            var made = Guid.NewGuid().ToString();
+            _http.ForCallsTo(Tokens).WithVerb(HttpMethod.Post).RespondWith("{\"uuid\":", status);
+            _http.ForCallsTo($"{Tokens}?*").WithVerb(HttpMethod.Get).RespondWithJson(Page(1, null, Token(made, "ci")));
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.CreateAsync("ci", new[] { "repo:read" }, null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.OutcomeUnknown, ex.Failure);
+            Assert.Equal(new[] { Guid.Parse(made) }, ex.CreatedTokenIds);
+        }
+
+        [Fact]
+        public async Task APatchThatFailedAfterAnEarlierAttemptIsSettledByOneGet()
+        {
+            _http.ForCallsTo($"{Tokens}/{Id}").WithVerb("PATCH").RespondWith("busy", 503);
+            _http.ForCallsTo($"{Tokens}/{Id}").WithVerb(HttpMethod.Get).RespondWithJson(Token(label: "renamed"));
+
+            var token = await Personal.UpdateAsync(Guid.Parse(Id), "renamed", null, CancellationToken.None);
+
+            Assert.Equal("renamed", token.Label);
+            _http.ShouldHaveCalled($"{Tokens}/{Id}").WithVerb("PATCH").Times(3);
+            _http.ShouldHaveCalled($"{Tokens}/{Id}").WithVerb(HttpMethod.Get).Times(1);
+        }
+
+        [Fact]
+        public async Task APatchThatFailedAndDidNotApplySaysHowTheTokenIs()
+        {
+            _http.ForCallsTo($"{Tokens}/{Id}").WithVerb("PATCH").RespondWith("busy", 503);
+            _http.ForCallsTo($"{Tokens}/{Id}").WithVerb(HttpMethod.Get).RespondWithJson(Token(label: "ci"));
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.UpdateAsync(Guid.Parse(Id), "renamed", null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unavailable, ex.Failure);
+            Assert.Contains("may have been applied", ex.Message);
+            Assert.Contains("shows it was not", ex.Message);
+            Assert.Contains("labelled 'ci'", ex.Message);
+        }
+
+        [Fact]
+        public async Task ADeleteThatFailedAfterARetrySaysItMayHaveBeenApplied()
+        {
+            _http.RespondWith("busy", 503).RespondWith("busy", 503).RespondWith("busy", 503);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.DeleteAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.True(ex.MaybeApplied);
+            Assert.Contains("may have been applied", ex.Message);
+        }
+
+        [Fact]
+        public async Task A503AskingForAnHourFailsAtOnce()
+        {
+            _http.RespondWith("busy", 503, new { Retry_After = "3600" });
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => Personal.GetAsync(Guid.Parse(Id), CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unavailable, ex.Failure);
+            _http.ShouldHaveMadeACall().Times(1);
+        }
+
+        [Fact]
+        public async Task A429ToASignInNeverSendsThePasswordAgain()
+        {
+            _http.RespondWith("""{"detail":"Too many failed login attempts. Try again later."}""", 429);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => _client.SignInAsync("alice", "pw", null, CancellationToken.None));
+
+            Assert.Equal(HubFailure.SignInLocked, ex.Failure);
+            Assert.Contains("Too many failed login attempts", ex.Message);
+            _http.ShouldHaveMadeACall().Times(1);
         }
 
         [Fact]

@@ -134,7 +134,6 @@ namespace DockerHubPat.Tests
         [InlineData(61, "40", "Fail", 61)]
         [InlineData(0, "101", "Fail", 0)]
         [InlineData(0, null, "WaitForRateLimit", 10)] // no header: the unspecified wait
-        [InlineData(0, "0", "WaitForRateLimit", 0)]
         public void A429WaitsUntilTheTotalWouldPassTheCap(double waited, string? retryAfter, string step, double waitedAfter)
         {
             var decision = SendDecision.Decide(Outcome("GET", 429, retryAfter: retryAfter), After(waitedSeconds: waited), Policy, Now);
