@@ -46,9 +46,9 @@ $stopwatch = [Diagnostics.Stopwatch]::StartNew()
 try {
     # One session for every call: it keeps one HttpClient, so connections are reused as the module's are.
     # Without it each call would open a new connection, a handicap a careful user would not accept.
-    $web = [Microsoft.PowerShell.Commands.WebRequestSession]::new()
+    # -SessionVariable makes it: the WebRequestSession type cannot be named before its module loads.
     $login = @{ username = $Username; password = $password } | ConvertTo-Json -Compress
-    $jwt = (Invoke-RestMethod -Method Post -Uri "$HubUri/v2/users/login" -Body $login -ContentType 'application/json' -WebSession $web @retry).token
+    $jwt = (Invoke-RestMethod -Method Post -Uri "$HubUri/v2/users/login" -Body $login -ContentType 'application/json' -SessionVariable web @retry).token
     $web.Headers['Authorization'] = "Bearer $jwt"
 
     $next = "$HubUri/v2/access-tokens?page=1&page_size=100"

@@ -327,6 +327,9 @@ $table = foreach ($row in $rows) {
         'Requests (DockerHubPat)'    = $row.requests_dockerhubpat
         'Requests (baseline)'        = $row.requests_baseline
         'Failed items (DockerHubPat / baseline)' = $failed
+        '429s (DockerHubPat / baseline)' = if ($row.Contains('dockerhubpat_detail') -and $row.id -eq 'remove-rate-limited') {
+            "$($row.dockerhubpat_detail.rate_limited_requests) / $($row.baseline_detail.rate_limited_requests)"
+        } else { '' }
         'Minimum (s)'                = if ($row.Contains('minimum_s')) { & $seconds $row.minimum_s } else { '' }
     }
 }
