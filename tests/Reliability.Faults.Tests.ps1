@@ -56,7 +56,7 @@ BeforeAll {
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddScript("param(`$Session) Import-Module '$($env:DOCKERHUBPAT_TEST_MODULE)'; `$VerbosePreference = 'Continue'
-                if (`$Session) { `$PSDefaultParameterValues['*-HubAccessToken:Session'] = `$Session }
+                if (`$Session) { `$PSDefaultParameterValues['*-Hub*AccessToken:Session'] = `$Session }
                 $Script").AddArgument($script:Session)
             $handle = $ps.BeginInvoke()
             if ($WhileRunning) { & $WhileRunning $ps }
@@ -281,7 +281,7 @@ Describe 'A change that failed after an earlier attempt may have made it (findin
 
         $record = Assert-OneError $result 'HubUnavailable'
         $record.Exception.Message | Should -Match 'may have been applied'
-        $record.Exception.Message | Should -Match ([regex]::Escape("shows it was not: access token $($token[0].uuid) is labelled '$($token[0].token_label)' and active"))
+        $record.Exception.Message | Should -Match ([regex]::Escape("shows it was not: token $($token[0].uuid) is labelled '$($token[0].token_label)' and active"))
     }
 
     It 'a removal that took effect and then failed says the token may have been removed' {
@@ -359,5 +359,38 @@ Describe 'Pacing by X-RateLimit-Remaining (finding 12)' {
         $deletes.Count | Should -Be 3 -Because 'no request was refused and sent again'
         ([DateTimeOffset]$deletes[1].at).ToUnixTimeSeconds() | Should -BeGreaterOrEqual $reset -Because 'the next request waited for the window to turn'
         ($result.Verbose -match 'holding the next requests') | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Organization access tokens follow the same rules' {
+    AfterEach { Reset-EmulatorFaults; Disconnect-HubAccount }
+
+    BeforeEach {
+        $owner = New-TestAccount -Prefix 'relorg'
+        $script:OrgName = (New-TestOrganization -Prefix 'rel' -Owner $owner.Username).name
+        Connect-TestAccount @{ MaximumRetryCount = 1 } -Account $owner
+    }
+
+    It 'a create answered with an empty secret is AccessTokenSecretMissing naming the token and Remove-HubOrgAccessToken' {
+        $label = New-Label
+        Add-Fault @{ kind = 'edit_json'; method = 'POST'; path = "/v2/orgs/$script:OrgName/access-tokens"; edits = @(@{ path = 'token'; value = '' }) }
+
+        $result = Invoke-Guarded "New-HubOrgAccessToken '$script:OrgName' '$label' -Repository '$script:OrgName/app' -NoVault"
+
+        $record = Assert-OneError $result 'AccessTokenSecretMissing'
+        $server = @(Invoke-Emulator -Path "/_emulator/orgs/$script:OrgName/tokens" | ForEach-Object { $_ } | Where-Object label -EQ $label)
+        $server.Count | Should -Be 1
+        $record.Exception.Message | Should -Match ([regex]::Escape("Remove-HubOrgAccessToken -Organization $script:OrgName -Id $($server[0].id)"))
+    }
+
+    It 'a disable that took effect but was answered 503 every time is settled by one GET and succeeds' {
+        $token = Add-TestOrgToken -Organization $script:OrgName | ForEach-Object { $_ } | Select-Object -First 1
+        Add-Fault @{ kind = 'status_after'; status = 503; method = 'PATCH'; path = "/v2/orgs/$script:OrgName/access-tokens/$($token.id)"; count = 0 }
+
+        $result = Invoke-Guarded "Disable-HubOrgAccessToken -Organization '$script:OrgName' -Id '$($token.id)' -Confirm:`$false -PassThru"
+
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output[0].IsActive | Should -BeFalse
+        ($result.Verbose -match 'Reading it back shows it was: .*inactive') | Should -Not -BeNullOrEmpty
     }
 }
