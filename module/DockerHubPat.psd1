@@ -28,6 +28,8 @@
         'Disable-HubOrgAccessToken'
         'Remove-HubOrgAccessToken'
         'Reset-HubAccessToken'
+        'Get-HubAccessTokenSecret'
+        'Remove-HubAccessTokenSecret'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

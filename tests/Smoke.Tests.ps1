@@ -13,7 +13,8 @@ Describe 'DockerHubPat module' {
 
     It 'exports the cmdlet <_>' -ForEach @(
         'Connect-HubAccount', 'Disconnect-HubAccount', 'Get-HubAccount', 'Get-HubAccessToken', 'New-HubAccessToken',
-        'Rename-HubAccessToken', 'Enable-HubAccessToken', 'Disable-HubAccessToken', 'Remove-HubAccessToken'
+        'Rename-HubAccessToken', 'Enable-HubAccessToken', 'Disable-HubAccessToken', 'Remove-HubAccessToken',
+        'Get-HubAccessTokenSecret', 'Remove-HubAccessTokenSecret'
     ) {
         Get-Command -Name $_ -Module DockerHubPat -CommandType Cmdlet -ErrorAction SilentlyContinue |
             Should -Not -BeNullOrEmpty

@@ -53,6 +53,24 @@ namespace DockerHubPat
         /// <summary>Whether the user gave the parameter (a default value does not count).</summary>
         internal bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
+        /// <summary>Whether -WhatIf is in effect, given to this command or inherited through $WhatIfPreference.</summary>
+        internal bool WhatIfRequested() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
+                ? LanguagePrimitives.IsTrue(bound)
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>Whether WriteVerbose reaches anyone, so work done only for a verbose message can be skipped.</summary>
+        internal bool VerboseWanted()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Verbose", out var bound))
+            {
+                return LanguagePrimitives.IsTrue(bound);
+            }
+
+            return LanguagePrimitives.TryConvertTo<ActionPreference>(GetVariableValue("VerbosePreference"), out var preference)
+                && preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore;
+        }
+
         /// <summary>Cancels every request of this command, as Ctrl+C does.</summary>
         internal void CancelAll() => _stopping.Cancel();
 

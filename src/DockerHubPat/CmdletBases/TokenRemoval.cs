@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 
 namespace DockerHubPat
@@ -13,6 +15,7 @@ namespace DockerHubPat
         private readonly bool _force;
         private readonly bool _removeSecret;
         private SecretVault? _secrets;
+        private ILookup<Guid, SavedSecret>? _saved;
 
         public TokenRemoval(HubCmdlet cmdlet, bool force, bool removeSecret)
         {
@@ -51,7 +54,7 @@ namespace DockerHubPat
         public bool Confirm(string description)
         {
             description += _removeSecret ? " and its vault secret" : "";
-            if (_force && !WhatIfRequested())
+            if (_force && !_cmdlet.WhatIfRequested())
             {
                 _cmdlet.WriteVerbose($"Removing {description}.");
                 return true;
@@ -60,14 +63,24 @@ namespace DockerHubPat
             return _cmdlet.ShouldProcess(description, "Remove");
         }
 
-        /// <summary>After Hub confirmed the delete: a secret of a token that still works must not vanish.</summary>
-        public void Removed(Guid id, object errorTarget)
+        /// <summary>
+        /// After Hub confirmed the delete: with -RemoveSecret the token's secrets go (a secret of a token
+        /// that still works must not vanish, hence only now); without it, a verbose note names them.
+        /// </summary>
+        public void Removed(Guid id, string description, object errorTarget)
         {
-            if (!_removeSecret)
+            if (_removeSecret)
             {
-                return;
+                RemoveSecrets(id, errorTarget);
             }
+            else if (_cmdlet.VerboseWanted())
+            {
+                NoteSecretsLeft(id, description);
+            }
+        }
 
+        private void RemoveSecrets(Guid id, object errorTarget)
+        {
             _secrets ??= new SecretVault(_cmdlet.Host);
             if (TokenSecrets.RemoveAll(_cmdlet, _secrets, id, null, $"Access token {id} was removed from Docker Hub", errorTarget) is ErrorRecord left)
             {
@@ -75,9 +88,40 @@ namespace DockerHubPat
             }
         }
 
-        private bool WhatIfRequested() =>
-            _cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
-                ? LanguagePrimitives.IsTrue(bound)
-                : LanguagePrimitives.IsTrue(_cmdlet.GetVariableValue("WhatIfPreference"));
+        // Without -RemoveSecret the secret stays, which is easy to forget: say so where the user
+        // asked to hear details. Nobody asked to unlock a vault for that, so a locked one is skipped.
+        private void NoteSecretsLeft(Guid id, string description)
+        {
+            try
+            {
+                foreach (var secret in SavedSecrets(id))
+                {
+                    _cmdlet.WriteVerbose($"The secret '{secret.Name}' in vault '{secret.Vault}' was saved for {description} and is still there. " +
+                        $"Remove it with: Remove-Secret -Name '{secret.Name.Replace("'", "''")}' -Vault '{secret.Vault.Replace("'", "''")}' " +
+                        "- or with Get-HubAccessTokenSecret -Orphaned | Remove-HubAccessTokenSecret, or add -RemoveSecret next time.");
+                }
+            }
+            catch (SecretVaultException)
+            {
+                // No SecretManagement: no secrets were saved with it either.
+            }
+        }
+
+        // One sweep of the vaults for the whole command, however many tokens it removes. With
+        // -RemoveSecret, Begin already unlocked the locked vaults (or stopped).
+        private IEnumerable<SavedSecret> SavedSecrets(Guid id)
+        {
+            if (_saved is null)
+            {
+                _secrets ??= new SecretVault(_cmdlet.Host);
+                _saved = _secrets.FindSaved(null, unlock: false, out var notSearched).ToLookup(s => s.TokenId);
+                foreach (var vault in notSearched)
+                {
+                    _cmdlet.WriteVerbose(vault.Message);
+                }
+            }
+
+            return _saved[id];
+        }
     }
 }

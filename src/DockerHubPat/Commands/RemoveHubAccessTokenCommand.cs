@@ -37,6 +37,6 @@ namespace DockerHubPat.Commands
             return true;
         }
 
-        internal override void Done(AccessTokenIdentity target, bool removed) => _removal!.Removed(target.Id, target.Id);
+        internal override void Done(AccessTokenIdentity target, bool removed) => _removal!.Removed(target.Id, target.Describe(), target.Id);
     }
 }

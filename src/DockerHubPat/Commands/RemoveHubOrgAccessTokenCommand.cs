@@ -37,6 +37,6 @@ namespace DockerHubPat.Commands
             return true;
         }
 
-        internal override void Done(OrgAccessTokenIdentity target, bool removed) => _removal!.Removed(target.Id, target);
+        internal override void Done(OrgAccessTokenIdentity target, bool removed) => _removal!.Removed(target.Id, target.Describe(), target);
     }
 }

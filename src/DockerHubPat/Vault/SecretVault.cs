@@ -24,6 +24,25 @@ namespace DockerHubPat
         public ErrorCategory Category { get; }
     }
 
+    /// <summary>A secret this module saved: where it is, and the metadata it was saved with (TokenId among them).</summary>
+    internal sealed class SavedSecret
+    {
+        public SavedSecret(string vault, string name, IDictionary metadata)
+        {
+            Vault = vault;
+            Name = name;
+            Metadata = metadata;
+            TokenId = Guid.Parse(metadata[SecretVault.TokenIdKey]!.ToString());
+        }
+
+        public string Vault { get; }
+        public string Name { get; }
+        public Guid TokenId { get; }
+        public IDictionary Metadata { get; }
+
+        public string? Text(string key) => Metadata.Contains(key) ? Metadata[key]?.ToString() : null;
+    }
+
     /// <summary>Whether a host can ask the user anything.</summary>
     internal static class InteractiveHost
     {
@@ -56,6 +75,7 @@ namespace DockerHubPat
 
 
         private const string SecretStoreModule = "Microsoft.PowerShell.SecretStore";
+        private const string NothingSent = "so nothing was sent to Docker Hub";
 
         private readonly bool _canPrompt;
 
@@ -160,11 +180,11 @@ namespace DockerHubPat
         // A read of the vault makes SecretManagement ask for the vault's password through the caller's
         // host, the vault's own prompt, which then unlocks it for its timeout. Nothing is read: the name
         // matches no secret.
-        private void Unlock(string name, Exception? locked)
+        private void Unlock(string name, Exception? locked, string consequence = NothingSent)
         {
             if (!_canPrompt)
             {
-                throw Locked(name, "is locked and this session cannot ask for its password", locked);
+                throw Locked(name, "is locked and this session cannot ask for its password", consequence, locked);
             }
 
             TryInvoke("Get-SecretInfo", new Dictionary<string, object?>
@@ -174,11 +194,11 @@ namespace DockerHubPat
             }, out var asked);
             if (Test(name, out var still) != VaultState.Ready)
             {
-                throw Locked(name, "is still locked", asked ?? still);
+                throw Locked(name, "is still locked", consequence, asked ?? still);
             }
         }
 
-        private SecretVaultException Locked(string name, string state, Exception? said)
+        private SecretVaultException Locked(string name, string state, string consequence, Exception? said)
         {
             var module = TryInvoke("Get-SecretVault", new Dictionary<string, object?> { ["Name"] = name }, out _)
                 .Select(v => v.Properties["ModuleName"]?.Value?.ToString()).FirstOrDefault();
@@ -186,7 +206,7 @@ namespace DockerHubPat
                 ? "Unlock-SecretStore -Password <SecureString>"
                 : $"Unlock-SecretVault -Name '{name.Replace("'", "''")}' -Password <SecureString>";
             return new SecretVaultException(ErrorIds.SecretVaultLocked, ErrorCategory.ResourceUnavailable,
-                $"The SecretManagement vault '{name}' {state}, so nothing was sent to Docker Hub. " +
+                $"The SecretManagement vault '{name}' {state}, {consequence}. " +
                 $"Unlock it for this session with: {unlock} - or run the command where you can type the vault's password.{Said(said)}",
                 said);
         }
@@ -239,6 +259,62 @@ namespace DockerHubPat
                 .ToList();
         }
 
+        /// <summary>
+        /// Every secret this module saved (it carries TokenId metadata) in these vaults (all when
+        /// null): one Get-SecretInfo per vault, whatever the number of tokens asked about. Test-SecretVault
+        /// comes first because it never prompts: a locked vault is unlocked with its own prompt only
+        /// when <paramref name="unlock"/> (and a person can answer); otherwise it is not searched,
+        /// like a vault that fails, and the reason is in <paramref name="notSearched"/>.
+        /// </summary>
+        public IReadOnlyList<SavedSecret> FindSaved(string? vault, bool unlock, out IReadOnlyList<SecretVaultException> notSearched)
+        {
+            var saved = new List<SavedSecret>();
+            var skipped = new List<SecretVaultException>();
+            foreach (var name in vault is null ? VaultNames().ToList() : new List<string> { vault })
+            {
+                try
+                {
+                    saved.AddRange(SavedIn(name, unlock));
+                }
+                catch (SecretVaultException ex) when (ex.ErrorId != ErrorIds.SecretManagementNotInstalled)
+                {
+                    skipped.Add(ex);
+                }
+            }
+
+            notSearched = skipped;
+            return saved;
+        }
+
+        private IEnumerable<SavedSecret> SavedIn(string vault, bool unlock)
+        {
+            const string notSearched = "so it was not searched";
+            switch (Test(vault, out var failure))
+            {
+                case VaultState.Locked when unlock:
+                    Unlock(vault, failure, notSearched);
+                    break;
+                case VaultState.Locked:
+                    throw Locked(vault, "is locked", notSearched, failure);
+                case VaultState.Unavailable:
+                    throw new SecretVaultException(ErrorIds.SecretVaultUnavailable, ErrorCategory.ResourceUnavailable,
+                        $"The SecretManagement vault '{vault}' did not pass Test-SecretVault, {notSearched}.{Said(failure)}", failure);
+            }
+
+            var infos = TryInvoke("Get-SecretInfo", new Dictionary<string, object?> { ["Vault"] = vault }, out var listing);
+            if (listing != null)
+            {
+                throw new SecretVaultException(ErrorIds.SecretVaultFailed, ErrorCategory.ReadError,
+                    $"Get-SecretInfo failed on the SecretManagement vault '{vault}', {notSearched}.{Said(listing)}", listing);
+            }
+
+            return infos
+                .Select(i => (Info: i, Metadata: Metadata(i)))
+                .Where(i => i.Metadata != null && Guid.TryParse(i.Metadata[TokenIdKey]?.ToString(), out _))
+                .Select(i => new SavedSecret(vault, NameOf(i.Info), i.Metadata!))
+                .ToList();
+        }
+
         /// <summary>A secret's value as the vault returns it (PSCredential, SecureString, string…).</summary>
         public object Read(string secretName, string? vault)
         {
@@ -278,11 +354,15 @@ namespace DockerHubPat
 
         private static string NameOf(PSObject item) => item.Properties["Name"]?.Value?.ToString() ?? "";
 
-        private static string? MetadataValue(PSObject info, string key)
+        private static string? MetadataValue(PSObject info, string key) =>
+            Metadata(info) is IDictionary metadata && metadata.Contains(key) ? metadata[key]?.ToString() : null;
+
+        // Only a secret whose metadata has a TokenId is one this module saved.
+        private static IDictionary? Metadata(PSObject info)
         {
             var metadata = info.Properties["Metadata"]?.Value;
             var dictionary = (metadata is PSObject ps ? ps.BaseObject : metadata) as IDictionary;
-            return dictionary != null && dictionary.Contains(key) ? dictionary[key]?.ToString() : null;
+            return dictionary != null && dictionary.Contains(TokenIdKey) ? dictionary : null;
         }
 
         private static string Said(Exception? failure) => failure is null ? "" : " SecretManagement says: " + failure.Message;
