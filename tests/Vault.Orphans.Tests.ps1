@@ -52,6 +52,10 @@ Describe 'Get-HubAccessTokenSecret and Remove-HubAccessTokenSecret' {
         # Same user name, another Hub: its token cannot be checked here.
         Set-Secret -Name "DockerHub-$user-elsewhere" -Vault $Vaults.Default -Secret ([pscredential]::new($user, (ConvertTo-SecureString 'x' -AsPlainText -Force))) `
             -Metadata @{ TokenId = [guid]::NewGuid().ToString(); Label = 'elsewhere'; Username = $user; HubUri = 'https://hub.docker.com/' }
+        # An organization token's secret (Kind and Organization say so): the personal token list cannot judge it.
+        Set-Secret -Name "DockerHub-acme-ci" -Vault $Vaults.Default -Secret ([pscredential]::new('acme', (ConvertTo-SecureString 'x' -AsPlainText -Force))) `
+            -Metadata @{ TokenId = [guid]::NewGuid().ToString(); Label = 'ci'; Username = $user; HubUri = $env:DOCKERHUBPAT_TEST_HUB.TrimEnd('/') + '/'
+                Kind = 'OrganizationAccessToken'; Organization = 'acme' }
         # Not saved by this module at all.
         Set-Secret -Name 'unrelated' -Vault $Vaults.Default -Secret 'not a token'
 

@@ -16,6 +16,8 @@ namespace DockerHubPat.Commands
     [OutputType(typeof(HubAccessTokenSecret))]
     public sealed class GetHubAccessTokenSecretCommand : HubTokenCmdlet
     {
+        private const string PersonalKind = "PersonalAccessToken";
+
         /// <summary>Only the secrets whose token no longer exists on Docker Hub.</summary>
         [Parameter]
         public SwitchParameter Orphaned { get; set; }
@@ -68,9 +70,11 @@ namespace DockerHubPat.Commands
         }
 
         // The metadata New-HubAccessToken writes names the account and the Hub; a secret of another
-        // account or Hub is not this session's to judge, so it is never called an orphan.
+        // account or Hub is not this session's to judge, so it is never called an orphan. Nor is an
+        // organization token's (Kind says so): the personal token list cannot tell whether it exists.
         private static bool BelongsTo(SavedSecret secret, HubSession session) =>
-            string.Equals(secret.Text("Username"), session.Username, StringComparison.OrdinalIgnoreCase)
+            (secret.Text("Kind") is null || secret.Text("Kind") == PersonalKind)
+            && string.Equals(secret.Text("Username"), session.Username, StringComparison.OrdinalIgnoreCase)
             && Uri.TryCreate(secret.Text("HubUri"), UriKind.Absolute, out var hub)
             && Uri.Compare(hub, session.HubUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
