@@ -354,6 +354,123 @@ namespace DockerHubPatSignInTests
     }
 }
 
+Describe 'A wrong two-factor code at a real console (tmux)' {
+    # A person at an interactive console types the user name and password once; a mistyped code is
+    # asked for again (up to three codes), not the whole sign-in.
+    BeforeAll {
+        $found = Get-TestTmux
+        $script:Tmux = $found.Path
+        $script:SkipReason = $found.SkipReason
+
+        function Get-TotpCode([string] $Seed, [long] $Step) {
+            # RFC 6238 (SHA-1, 6 digits, 30 s), to find codes the emulator would accept.
+            $alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+            $bits = -join ($Seed.ToUpperInvariant().TrimEnd('=').ToCharArray() | ForEach-Object { [Convert]::ToString($alphabet.IndexOf($_), 2).PadLeft(5, '0') })
+            $key = [byte[]]@(for ($i = 0; $i + 8 -le $bits.Length; $i += 8) { [Convert]::ToByte($bits.Substring($i, 8), 2) })
+            $counter = [BitConverter]::GetBytes($Step)
+            if ([BitConverter]::IsLittleEndian) { [array]::Reverse($counter) }
+            $hash = [Security.Cryptography.HMACSHA1]::new($key).ComputeHash($counter)
+            $offset = $hash[-1] -band 0xf
+            $value = (($hash[$offset] -band 0x7f) -shl 24) -bor ($hash[$offset + 1] -shl 16) -bor ($hash[$offset + 2] -shl 8) -bor $hash[$offset + 3]
+            ($value % 1000000).ToString('000000')
+        }
+
+        function Get-WrongCode([string] $Seed) {
+            # Not the code of any step the emulator accepts now or while the test types.
+            $step = [long][Math]::Floor([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() / 30)
+            $accepted = @(-2..3 | ForEach-Object { Get-TotpCode $Seed ($step + $_) })
+            @('000000', '111111', '222222', '333333', '444444', '555555', '666666', '777777') | Where-Object { $_ -notin $accepted } | Select-Object -First 1
+        }
+
+        function Start-SignInConsole($Account) {
+            $module = $env:DOCKERHUBPAT_TEST_MODULE -replace "'", "''"
+            $hub = $script:Hub -replace "'", "''"
+            Start-TestConsole -Tmux $script:Tmux -Script @"
+Import-Module '$module'
+`$env:DOCKER_HUB_USERNAME = `$null
+`$env:DOCKER_HUB_PASSWORD = `$null
+'DHP-READY'
+try {
+    `$session = Connect-HubAccount -HubUri '$hub' -PassThru -ErrorAction Stop
+    "DHP-RESULT signed in as `$(`$session.Username)"
+}
+catch { "DHP-RESULT `$(`$_.FullyQualifiedErrorId)" }
+'DHP-DONE'
+"@
+        }
+
+        function Enter-Credential($Console, $Account) {
+            $null = Wait-ConsoleScreen $Console '*DHP-READY*'
+            Clear-HubRequestLog
+            $null = Wait-ConsoleScreen $Console '*User:*'
+            Send-ConsoleText $Console $Account.Username
+            $null = Wait-ConsoleScreen $Console '*Password for user*'
+            Send-ConsoleText $Console $Account.Password
+        }
+
+        function Get-Count([string] $Text, [string] $Part) {
+            ([regex]::Matches($Text, [regex]::Escape($Part))).Count
+        }
+
+        $script:Account = New-TestAccount -Prefix 'retrycode' -TotpSecret $script:Seed
+    }
+
+    BeforeEach {
+        if ($SkipReason) { Set-ItResult -Skipped -Because $SkipReason }
+    }
+
+    It 'asks for the code again after a wrong one, and signs in with the right one; the credential is asked once' {
+        $console = Start-SignInConsole $Account
+        try {
+            Enter-Credential $console $Account
+            $null = Wait-ConsoleScreen $console '*Enter the current code of the authenticator*Code:*'
+            $wrong = Get-WrongCode $script:Seed
+            Send-ConsoleText $console $wrong
+            $null = Wait-ConsoleScreen $console '*did not accept that code*try 2 of 3*Code:*'
+            $right = (Invoke-Emulator -Path "/_emulator/accounts/$($Account.Username)/totp").code
+            Send-ConsoleText $console $right
+            $screen = Wait-ConsoleScreen $console '*DHP-DONE*'
+        }
+        finally { Stop-TestConsole $console }
+
+        $screen | Should -BeLike "*DHP-RESULT signed in as $($Account.Username)*"
+        Get-Count $screen 'Password for user' | Should -Be 1
+        Get-Count $screen 'Code:' | Should -Be 2
+        $screen | Should -Not -BeLike "*$wrong*" -Because 'codes are read masked'
+        $screen | Should -Not -BeLike "*$right*" -Because 'codes are read masked'
+        Get-SignInPath | Should -Be @('/v2/users/login 401', '/v2/users/2fa-login 401', '/v2/users/2fa-login 200')
+    }
+
+    It 'gives up after three wrong codes with HubSignInFailed, still without asking for the password again' {
+        $console = Start-SignInConsole $Account
+        try {
+            Enter-Credential $console $Account
+            $wrong = Get-WrongCode $script:Seed
+            foreach ($try in 1..3) {
+                $null = Wait-ConsoleScreen $console $(if ($try -eq 1) { '*Code:*' } else { "*try $try of 3*Code:*" })
+                Send-ConsoleText $console $wrong
+            }
+            $screen = Wait-ConsoleScreen $console '*DHP-DONE*'
+        }
+        finally { Stop-TestConsole $console }
+
+        $screen | Should -BeLike '*DHP-RESULT HubSignInFailed,*'
+        Get-Count $screen 'Password for user' | Should -Be 1
+        Get-Count $screen 'Code:' | Should -Be 3
+        Get-SignInPath | Should -Be @('/v2/users/login 401', '/v2/users/2fa-login 401', '/v2/users/2fa-login 401', '/v2/users/2fa-login 401')
+    }
+}
+
+Describe 'A wrong -OneTimePassword' {
+    It 'fails at once with HubSignInFailed: a code given as a parameter is not asked for again' {
+        $account = New-TestAccount -Prefix 'wrongotp' -OtpCode '246810'
+        Clear-HubRequestLog
+        $err = Get-TerminatingError { Connect-HubAccount -Credential $account.Credential -OneTimePassword '135791' -HubUri $script:Hub }
+        $err.FullyQualifiedErrorId | Should -BeLike 'HubSignInFailed,*'
+        Get-SignInPath | Should -Be @('/v2/users/login 401', '/v2/users/2fa-login 401')
+    }
+}
+
 Describe 'A two-factor seed (-TotpSecret)' {
     BeforeAll {
         $totp = New-TestAccount -Prefix 'totpseed' -TotpSecret $script:Seed

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -392,11 +393,58 @@ namespace DockerHubPat.Tests
             _http.RespondWith("""{"detail":"Require secondary authentication on MFA enabled account","login_2fa_token":"challenge"}""", 401)
                 .RespondWithJson(new { token = "jwt" });
 
-            var (jwt, usedTwoFactor) = await _client.SignInAsync("alice", "pw", _ => Task.FromResult<string?>(" 123456 "), CancellationToken.None);
+            var (jwt, usedTwoFactor) = await _client.SignInAsync("alice", "pw", (_, _) => Task.FromResult<string?>(" 123456 "), CancellationToken.None);
 
             Assert.Equal("jwt", jwt);
             Assert.True(usedTwoFactor);
             _http.ShouldHaveCalled("https://hub.example/v2/users/2fa-login").WithRequestJson(new { login_2fa_token = "challenge", code = "123456" });
+        }
+
+        [Fact]
+        public async Task ARefusedCodeIsAskedForAgainWithTheSameChallengeNotThePassword()
+        {
+            _http.RespondWith("""{"detail":"Require secondary authentication on MFA enabled account","login_2fa_token":"challenge"}""", 401)
+                .RespondWith("""{"detail":"Invalid code"}""", 401)
+                .RespondWithJson(new { token = "jwt" });
+            var asked = new List<int>();
+
+            var (jwt, _) = await _client.SignInAsync("alice", "pw",
+                (attempt, _) => { asked.Add(attempt); return Task.FromResult<string?>(attempt == 1 ? "111111" : "222222"); }, CancellationToken.None);
+
+            Assert.Equal("jwt", jwt);
+            Assert.Equal(new[] { 1, 2 }, asked);
+            _http.ShouldHaveCalled("https://hub.example/v2/users/login").Times(1);
+            _http.ShouldHaveCalled("https://hub.example/v2/users/2fa-login").WithRequestJson(new { login_2fa_token = "challenge", code = "222222" }).Times(1);
+        }
+
+        [Fact]
+        public async Task ThreeRefusedCodesFailAsUnauthorized()
+        {
+            _http.RespondWith("""{"login_2fa_token":"challenge"}""", 401)
+                .RespondWith("""{"detail":"Invalid code"}""", 401)
+                .RespondWith("""{"detail":"Invalid code"}""", 401)
+                .RespondWith("""{"detail":"Invalid code"}""", 401);
+            var asked = 0;
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => _client.SignInAsync("alice", "pw",
+                (_, _) => { asked++; return Task.FromResult<string?>("111111"); }, CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unauthorized, ex.Failure);
+            Assert.Equal(HubClient.MaximumCodeTries, asked);
+            _http.ShouldHaveCalled("https://hub.example/v2/users/2fa-login").Times(HubClient.MaximumCodeTries);
+        }
+
+        [Fact]
+        public async Task ASourceWithNoOtherCodeEndsWithTheRefusalNotTwoFactorRequired()
+        {
+            _http.RespondWith("""{"login_2fa_token":"challenge"}""", 401)
+                .RespondWith("""{"detail":"Invalid code"}""", 401);
+
+            var ex = await Assert.ThrowsAsync<HubException>(() => _client.SignInAsync("alice", "pw",
+                (attempt, _) => Task.FromResult<string?>(attempt == 1 ? "111111" : null), CancellationToken.None));
+
+            Assert.Equal(HubFailure.Unauthorized, ex.Failure);
+            _http.ShouldHaveCalled("https://hub.example/v2/users/2fa-login").Times(1);
         }
 
         [Fact]

@@ -227,10 +227,11 @@ namespace DockerHubPat.Commands
         {
             try
             {
+                // -OneTimePassword and a seed give one code; a refused one fails as before. A person is asked again.
                 return Wait(cancel => client.SignInAsync(username, password,
-                    _ => OneTimePassword != null || totp != null
-                        ? Task.FromResult<string?>(OneTimePassword ?? totp!.Code())
-                        : OnPipelineThread(() => AskForCode(username)),
+                    (attempt, _) => OneTimePassword != null || totp != null
+                        ? Task.FromResult<string?>(attempt > 1 ? null : OneTimePassword ?? totp!.Code())
+                        : OnPipelineThread(() => AskForCode(username, attempt)),
                     cancel));
             }
             catch (HubException ex)
@@ -254,13 +255,14 @@ namespace DockerHubPat.Commands
         }
 
         // Read like a password so the code is neither echoed nor written to a transcript.
-        private string? AskForCode(string username)
+        private string? AskForCode(string username, int attempt)
         {
             var field = new FieldDescription("Code") { Label = "Code" };
             field.SetParameterType(typeof(SecureString));
-            var answers = Ask(() => Host.UI.Prompt("Two-factor authentication",
-                $"Enter the current code of the authenticator for Docker Hub account '{username}'.",
-                new Collection<FieldDescription> { field }));
+            var message = attempt == 1
+                ? $"Enter the current code of the authenticator for Docker Hub account '{username}'."
+                : $"Docker Hub did not accept that code. Enter the current code of the authenticator for '{username}' (try {attempt} of {HubClient.MaximumCodeTries}).";
+            var answers = Ask(() => Host.UI.Prompt("Two-factor authentication", message, new Collection<FieldDescription> { field }));
             return answers != null && answers.TryGetValue("Code", out var value) && value?.BaseObject is SecureString secure
                 ? SecureText.Read(secure)
                 : null;

@@ -113,10 +113,18 @@ namespace DockerHubPat.Hub
             }
         }
 
-        /// <summary>Signs in: the password, then, when the account has 2FA, a code from <paramref name="askCode"/>.</summary>
+        /// <summary>How many 2FA codes one sign-in tries: a person who mistyped one is asked for another, not for the password again.</summary>
+        public const int MaximumCodeTries = 3;
+
+        /// <summary>
+        /// Signs in: the password, then, when the account has 2FA, a code from <paramref name="askCode"/>,
+        /// which gets the number of the try (1 to <see cref="MaximumCodeTries"/>). After a refused code
+        /// it is asked again with the same login_2fa_token; a source that has no other code answers null,
+        /// and the refusal stands.
+        /// </summary>
         /// <returns>The session JWT, and whether a 2FA code was needed.</returns>
         public async Task<(string Jwt, bool UsedTwoFactor)> SignInAsync(string username, string password,
-            Func<CancellationToken, Task<string?>>? askCode, CancellationToken cancel)
+            Func<int, CancellationToken, Task<string?>>? askCode, CancellationToken cancel)
         {
             var answer = await SignInWithPasswordAsync(username, password, cancel).ConfigureAwait(false);
             if (answer.Jwt != null)
@@ -124,18 +132,29 @@ namespace DockerHubPat.Hub
                 return (answer.Jwt, false);
             }
 
-            var code = askCode is null ? null : await askCode(cancel).ConfigureAwait(false);
-            if (string.IsNullOrWhiteSpace(code))
+            HubException? refused = null;
+            for (var attempt = 1; ; attempt++)
             {
-                throw new HubException(HubFailure.TwoFactorRequired,
-                    $"The Docker Hub account '{username}' has two-factor authentication, and no code was available.");
-            }
+                var code = askCode is null ? null : await askCode(attempt, cancel).ConfigureAwait(false);
+                if (string.IsNullOrWhiteSpace(code))
+                {
+                    throw refused ?? new HubException(HubFailure.TwoFactorRequired,
+                        $"The Docker Hub account '{username}' has two-factor authentication, and no code was available.");
+                }
 
-            HubReport.Verbose("Sending the two-factor code.");
-            var request = new HubRequest(HttpMethod.Post, Route("v2", "users", "2fa-login"), "sign in with the 2FA code",
-                new TwoFactorLoginJson { LoginTwoFactorToken = answer.TwoFactorToken!, Code = code!.Trim() });
-            var second = await SendAsync(request, null, cancel).ConfigureAwait(false);
-            return (RequireJwt(Expect<LoginAnswerJson>(second, 200, request.What).Token, request.What), true);
+                HubReport.Verbose("Sending the two-factor code.");
+                var request = new HubRequest(HttpMethod.Post, Route("v2", "users", "2fa-login"), "sign in with the 2FA code",
+                    new TwoFactorLoginJson { LoginTwoFactorToken = answer.TwoFactorToken!, Code = code!.Trim() });
+                var second = await SendAsync(request, null, cancel).ConfigureAwait(false);
+                if (second.Status == 401 && attempt < MaximumCodeTries)
+                {
+                    refused = Failure(second, request.What);
+                    HubReport.Verbose("Docker Hub did not accept the two-factor code.");
+                    continue;
+                }
+
+                return (RequireJwt(Expect<LoginAnswerJson>(second, 200, request.What).Token, request.What), true);
+            }
         }
 
         /// <summary>

@@ -136,7 +136,9 @@ namespace DockerHubPat
                 }
 
                 HubReport.Verbose($"The Docker Hub session of '{Username}' has expired; signing in again.");
-                var code = _oneTimeCode is null ? null : (Func<CancellationToken, Task<string?>>)(_ => Task.FromResult(_oneTimeCode()));
+                // A code computed from the seed is right or the seed is wrong: one try.
+                var code = _oneTimeCode is null ? null
+                    : (Func<int, CancellationToken, Task<string?>>)((attempt, _) => Task.FromResult(attempt == 1 ? _oneTimeCode() : null));
                 var (jwt, _) = await Client.SignInAsync(Username, SecureText.Read(_password!), code, cancel).ConfigureAwait(false);
                 SetExpiry(jwt);
                 _bearer = jwt;
