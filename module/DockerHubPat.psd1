@@ -28,6 +28,7 @@
         'Disable-HubOrgAccessToken'
         'Remove-HubOrgAccessToken'
         'Reset-HubAccessToken'
+        'Reset-HubOrgAccessToken'
         'Get-HubAccessTokenSecret'
         'Remove-HubAccessTokenSecret'
     )

@@ -1,4 +1,4 @@
-# Reset-HubAccessToken against the Hub emulator and the test vaults: one rotation (create → verify →
+# Reset-HubAccessToken and Reset-HubOrgAccessToken against the Hub emulator and the test vaults: one rotation (create → verify →
 # store → retire), its defaults, bulk pipelines, and each failure point injected on the emulator or in
 # the vault, with the tokens' states on the emulator and the vault's contents checked afterwards.
 # The request log and the faults are global, so tests clear them right before acting.
@@ -347,6 +347,90 @@ Describe 'Reset-HubAccessToken' {
             @(Get-HubRequestLog -Path '/v2/auth/token') | Should -HaveCount 0
             (Get-Server $old.Id).is_active | Should -BeTrue
             (Get-Stored $old.SecretName).Metadata.TokenId | Should -Be "$($old.Id)"
+        }
+    }
+
+    Describe 'Reset-HubOrgAccessToken: the same rotation for organization tokens' {
+        BeforeAll {
+            $script:org = (New-TestOrganization -Prefix rot -Owner $account.Username -Plan Business).name
+
+            function Get-ServerOat([guid] $Id) { Get-ServerOrgToken -Organization $org | Where-Object id -EQ "$Id" }
+
+            function New-OldOat([string] $Label) {
+                New-HubOrgAccessToken -Organization $org -Label $Label -Description "rotated by the tests" `
+                    -Repository "$org/app" -RepositoryScope scope-image-pull, scope-image-push -OrganizationScope scope-repository-list `
+                    -ExpiresIn (New-TimeSpan -Days 60)
+            }
+        }
+
+        It 'replaces the token with one of the same label, description and resources, saved in place, verified with the organization as identifier' {
+            $old = New-OldOat 'oat-one'
+            Clear-HubRequestLog
+            $new = Reset-HubOrgAccessToken -Organization $org -Id $old.Id -Confirm:$false
+            $requests = Get-Requests
+
+            $new | Should -BeOfType ([DockerHubPat.HubOrgAccessToken])
+            $new.ReplacedId | Should -Be $old.Id
+            $new.Organization | Should -BeExactly $org
+            $new.Label | Should -BeExactly 'oat-one'
+            $new.Description | Should -BeExactly 'rotated by the tests'
+            (Get-ServerOat $new.Id).description | Should -BeExactly 'rotated by the tests'
+            @($new.Resources | ForEach-Object { "$_" }) | Should -Be @($old.Resources | ForEach-Object { "$_" })
+            $new.ExpiresAt | Should -BeGreaterThan (Get-Date).AddDays(60).AddMinutes(-5)
+            $new.ExpiresAt | Should -BeLessThan (Get-Date).AddDays(60).AddMinutes(5)
+            $new.SecretName | Should -BeExactly $old.SecretName
+
+            (Get-ServerOat $old.Id).is_active | Should -BeFalse
+            (Get-ServerOat $new.Id).is_active | Should -BeTrue
+            $stored = Get-Stored $old.SecretName
+            $stored.Value.UserName | Should -BeExactly $org
+            $stored.Value.GetNetworkCredential().Password | Should -BeExactly (Plain $new.Secret)
+            $stored.Metadata.TokenId | Should -Be "$($new.Id)"
+            $stored.Metadata.Replaces | Should -Be "$($old.Id)"
+            $stored.Metadata.Kind | Should -BeExactly 'OrganizationAccessToken'
+            (Invoke-HubApi -Method Post -Path '/v2/auth/token' -Body @{ identifier = $org; secret = (Plain $new.Secret) }).Status | Should -Be 200
+
+            $requests | Should -Be @(
+                "GET /v2/orgs/$org/access-tokens/$($old.Id)"
+                "POST /v2/orgs/$org/access-tokens"
+                'POST /v2/auth/token'
+                "PATCH /v2/orgs/$org/access-tokens/$($old.Id)"
+            )
+        }
+
+        It 'takes tokens from Get-HubOrgAccessToken, organization included, and names them in -WhatIf' {
+            $old = New-OldOat 'oat-piped'
+            $text = Get-HostText { Get-HubOrgAccessToken $org -Label 'oat-piped' | Reset-HubOrgAccessToken -WhatIf }
+            $text | Should -BeLike "*disable the old token*organization access token 'oat-piped' ($($old.Id)) of '$org'*"
+            $new = Get-HubOrgAccessToken $org -Label 'oat-piped' | Reset-HubOrgAccessToken -Predecessor Remove -Confirm:$false
+            $new.ReplacedId | Should -Be $old.Id
+            Get-ServerOat $old.Id | Should -BeNullOrEmpty
+        }
+
+        It 'verify refused: removes the new token and leaves the old one and its secret alone, as for personal tokens' {
+            $old = New-OldOat 'oat-verify'
+            Add-Fault @{ method = 'POST'; path = '/v2/auth/token'; kind = 'status'; status = 401; content_type = 'application/json'
+                body = '{"errinfo":{},"detail":"Incorrect authentication credentials","message":"unauthorized"}' }
+            $result = Split-Result (Reset-HubOrgAccessToken $org $old.Id -Confirm:$false -ErrorAction Continue 2>&1)
+            $result.Output | Should -HaveCount 0
+            $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AccessTokenNotVerified,*'
+            $result.Errors[0].Exception.Message | Should -BeLike "*step 4 of 6*was removed*of '$org' is unchanged and still active*"
+            @(Get-ServerOrgToken -Organization $org | Where-Object label -EQ 'oat-verify') | Should -HaveCount 1
+            (Get-ServerOat $old.Id).is_active | Should -BeTrue
+            (Get-Stored $old.SecretName).Metadata.TokenId | Should -Be "$($old.Id)"
+        }
+
+        It 'vault write fails: the old token stays active, the new one is on the output and on the error' {
+            $old = New-OldOat 'oat-broken'
+            $entry = Get-Stored $old.SecretName
+            Set-TestVaultStoreEntry -VaultName $Vaults.ReadOnly -Name 'oat-broken' -Value $entry.Value -Metadata $entry.Metadata
+            Remove-Secret -Name $old.SecretName -Vault $Vaults.Default -ErrorAction Stop
+            $result = Split-Result (Reset-HubOrgAccessToken $org $old.Id -Confirm:$false -ErrorAction Continue 2>&1)
+            $result.Output | Should -HaveCount 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'SecretNotSaved,*'
+            $result.Errors[0].TargetObject.Id | Should -Be $result.Output[0].Id
+            $result.Errors[0].Exception.Message | Should -BeLike '*`[pscredential`]::new($t.Organization, $t.Secret)*'
+            (Get-ServerOat $old.Id).is_active | Should -BeTrue
         }
     }
 }

@@ -65,7 +65,8 @@ namespace DockerHubPat.Hub
             SendAsync<OrgAccessTokenJson>(new HubRequest(HttpMethod.Get, Item(id), $"get organization access token {id} of '{Organization}'"), 200, Map, cancel);
 
         /// <summary>Creates a token; its Secret is set. A create whose answer was lost is never sent again.</summary>
-        public async Task<HubOrgAccessToken> CreateAsync(OrgAccessTokenSpec spec, CancellationToken cancel)
+        /// <param name="existing">A token with the same label known to exist before (the one a rotation replaces).</param>
+        public async Task<HubOrgAccessToken> CreateAsync(OrgAccessTokenSpec spec, CancellationToken cancel, Guid? existing = null)
         {
             var body = new CreateOrgAccessTokenJson
             {
@@ -77,7 +78,7 @@ namespace DockerHubPat.Hub
             var request = new HubRequest(HttpMethod.Post, Collection(), $"create organization access token '{spec.Label}' in '{Organization}'", body);
             try
             {
-                return await CreateAsync<OrgAccessTokenJson>(request, spec.Label, Map, List, cancel).ConfigureAwait(false);
+                return await CreateAsync<OrgAccessTokenJson>(request, spec.Label, Map, List, cancel, existing).ConfigureAwait(false);
             }
             catch (HubException ex) when (ex.Failure == HubFailure.TokenLimitReached)
             {
