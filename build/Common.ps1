@@ -39,6 +39,8 @@ function Start-HubEmulator {
         [int] $LatencyMs,
         [int] $JwtLifetimeSeconds,
         [string] $SeedFile,
+        # More arguments for the emulator, such as --forward-proxy (see tests/HubEmulator/README.md).
+        [string[]] $ArgumentList = @(),
         # Stop-HubEmulator writes the emulator's stderr (its warnings and errors) here.
         [string] $LogPath,
         [int] $TimeoutSeconds = 30
@@ -55,6 +57,7 @@ function Start-HubEmulator {
     if ($PSBoundParameters.ContainsKey('LatencyMs')) { $psi.ArgumentList.Add('--latency-ms'); $psi.ArgumentList.Add("$LatencyMs") }
     if ($PSBoundParameters.ContainsKey('JwtLifetimeSeconds')) { $psi.ArgumentList.Add('--jwt-lifetime-seconds'); $psi.ArgumentList.Add("$JwtLifetimeSeconds") }
     if ($SeedFile) { $psi.ArgumentList.Add('--seed'); $psi.ArgumentList.Add([IO.Path]::GetFullPath($SeedFile)) }
+    foreach ($argument in $ArgumentList) { $psi.ArgumentList.Add($argument) }
     # The emulator may read appsettings.json from its content root, which defaults to the working directory.
     $psi.WorkingDirectory = Split-Path -Parent $EmulatorDll
     $psi.UseShellExecute = $false

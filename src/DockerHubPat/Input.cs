@@ -41,6 +41,26 @@ namespace DockerHubPat
             return new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
         }
 
+        /// <summary>
+        /// A proxy address as Invoke-RestMethod -Proxy takes it. A user name or password in it would
+        /// show wherever the address is shown, so it belongs in -ProxyCredential.
+        /// </summary>
+        public static Uri CheckProxyUri(Uri uri)
+        {
+            if (!uri.IsAbsoluteUri || !(uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps
+                || uri.Scheme == "socks4" || uri.Scheme == "socks4a" || uri.Scheme == "socks5"))
+            {
+                throw new ArgumentException("-Proxy must be an absolute http://, https:// or socks5:// address such as http://proxy.example:8080.");
+            }
+
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                throw new ArgumentException("-Proxy must not hold a user name or password; give them with -ProxyCredential.");
+            }
+
+            return uri;
+        }
+
         private static bool IsLoopback(Uri uri) =>
             uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 

@@ -15,6 +15,7 @@ namespace DockerHubPat.Tests
         [InlineData(401, HubFailure.Unauthorized)]
         [InlineData(403, HubFailure.PermissionDenied)]
         [InlineData(404, HubFailure.NotFound)]
+        [InlineData(407, HubFailure.ProxyAuthenticationRequired)]
         [InlineData(408, HubFailure.Unavailable)]
         [InlineData(429, HubFailure.RateLimited)]
         [InlineData(500, HubFailure.Unavailable)]

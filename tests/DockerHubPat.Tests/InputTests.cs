@@ -46,6 +46,40 @@ namespace DockerHubPat.Tests
             Assert.Contains("site only", ex.Message, StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData("http://proxy.example:3128")]
+        [InlineData("https://proxy.example")]
+        [InlineData("socks5://127.0.0.1:1080")]
+        [InlineData("http://127.0.0.1:8080")]
+        public void ProxyUriAcceptsHttpHttpsAndSocks(string given)
+        {
+            Assert.Equal(new Uri(given), Input.CheckProxyUri(new Uri(given)));
+        }
+
+        // A password in the address would show wherever the address is shown.
+        [Fact]
+        public void ProxyUriRefusesCredentialsInTheAddressWithoutRepeatingThem()
+        {
+            var ex = Assert.Throws<ArgumentException>(() => Input.CheckProxyUri(new Uri("http://user:s3cret-pw@proxy.example:3128")));
+
+            Assert.Contains("-ProxyCredential", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret-pw", ex.Message, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("ftp://proxy.example")]
+        [InlineData("file:///tmp/proxy")]
+        public void ProxyUriRefusesOtherSchemes(string given)
+        {
+            Assert.Throws<ArgumentException>(() => Input.CheckProxyUri(new Uri(given)));
+        }
+
+        [Fact]
+        public void ProxyUriRefusesARelativeUri()
+        {
+            Assert.Throws<ArgumentException>(() => Input.CheckProxyUri(new Uri("proxy.example", UriKind.Relative)));
+        }
+
         [Fact]
         public void HubUriRefusesARelativeUri()
         {

@@ -3,6 +3,12 @@ using HubEmulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
+// Test-only: the same program as a forwarding proxy, for the module's -Proxy tests.
+if (args.Contains(ForwardProxy.Switch))
+{
+    return await ForwardProxy.RunAsync(args);
+}
+
 if (!EmulatorOptions.TryParse(args, out EmulatorOptions options, out string argError))
 {
     Console.Error.WriteLine($"HubEmulator: {argError}");

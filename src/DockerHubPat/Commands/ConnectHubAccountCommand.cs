@@ -60,6 +60,21 @@ namespace DockerHubPat.Commands
         [ValidateNotNull]
         public Uri HubUri { get; set; } = Input.DefaultHubUri;
 
+        /// <summary>A proxy server for every request of the session, instead of .NET's default (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>The proxy's user name and password.</summary>
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Signs in to the proxy as the current user (Windows sign-in, Kerberos or NTLM).</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
         /// <summary>Outputs the session.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -83,6 +98,7 @@ namespace DockerHubPat.Commands
         protected override void Process()
         {
             var hubUri = CheckInput();
+            var proxy = CheckProxy();
             var credential = ResolveCredential();
             var totp = ResolveTotp();
             var username = credential.UserName.TrimStart('\\');
@@ -97,8 +113,8 @@ namespace DockerHubPat.Commands
                 MaximumRetryCount = MaximumRetryCount,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 MaximumRateLimitWait = TimeSpan.FromSeconds(MaximumRateLimitWaitSec),
-            });
-            WriteVerbose($"Signing in to {hubUri.Host} as {username}.");
+            }, proxy);
+            WriteVerbose($"Signing in to {hubUri.Host} as {username}{(proxy is null ? "" : $" through the proxy {proxy}")}.");
             var (jwt, usedTwoFactor) = SignIn(client, username, password, totp);
             WarnOfTokenSession(password, jwt);
 
@@ -135,6 +151,33 @@ namespace DockerHubPat.Commands
             catch (ArgumentException ex)
             {
                 throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubUriInvalid, ex.Message, HubUri));
+            }
+        }
+
+        // Invoke-RestMethod's rules: a proxy credential needs a proxy, and one kind of credential only.
+        private HubProxy? CheckProxy()
+        {
+            if (ProxyCredential != null && ProxyUseDefaultCredentials)
+            {
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubProxyParameterConflict,
+                    "Give either -ProxyCredential or -ProxyUseDefaultCredentials, not both.", null));
+            }
+
+            if (Proxy is null)
+            {
+                return (ProxyCredential != null || ProxyUseDefaultCredentials)
+                    ? throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubProxyParameterConflict,
+                        "-ProxyCredential and -ProxyUseDefaultCredentials need -Proxy, the proxy they sign in to.", null))
+                    : null;
+            }
+
+            try
+            {
+                return new HubProxy(Input.CheckProxyUri(Proxy), ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubProxyInvalid, ex.Message, null));
             }
         }
 

@@ -21,6 +21,8 @@ namespace DockerHubPat
         public const string HubTotpSecretInvalid = "HubTotpSecretInvalid";
         public const string HubUsernameMissing = "HubUsernameMissing";
         public const string HubUriInvalid = "HubUriInvalid";
+        public const string HubProxyInvalid = "HubProxyInvalid";
+        public const string HubProxyParameterConflict = "HubProxyParameterConflict";
 
         // Organizations.
         public const string HubOrganizationNotFound = "HubOrganizationNotFound";
@@ -31,6 +33,7 @@ namespace DockerHubPat
         public const string HubTokenSessionRefused = "HubTokenSessionRefused";
         public const string HubPermissionDenied = "HubPermissionDenied";
         public const string HubRequestRejected = "HubRequestRejected";
+        public const string HubProxyAuthenticationRequired = "HubProxyAuthenticationRequired";
         public const string HubRateLimited = "HubRateLimited";
         public const string HubUnavailable = "HubUnavailable";
         public const string HubResponseInvalid = "HubResponseInvalid";

@@ -37,7 +37,7 @@ namespace DockerHubPat
         public static bool StopsPipeline(HubException ex) =>
             ex.Failure == HubFailure.Unauthorized || ex.Failure == HubFailure.SignInLocked || ex.Failure == HubFailure.TokenSessionRefused
             || ex.Failure == HubFailure.PermissionDenied || ex.Failure == HubFailure.NotOrganizationOwner
-            || ex.Failure == HubFailure.OrganizationNotFound;
+            || ex.Failure == HubFailure.OrganizationNotFound || ex.Failure == HubFailure.ProxyAuthenticationRequired;
 
         public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target) =>
             new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
@@ -57,6 +57,8 @@ namespace DockerHubPat
                     return "Run Connect-HubAccount again to sign in.";
                 case HubFailure.TwoFactorRequired:
                     return "Pass the authenticator's current code with -OneTimePassword, or its seed with -TotpSecret or -TotpSecretName for unattended sign-in.";
+                case HubFailure.ProxyAuthenticationRequired:
+                    return "Give the proxy's user name and password to Connect-HubAccount with -ProxyCredential, or use -ProxyUseDefaultCredentials for your Windows sign-in.";
                 case HubFailure.RateLimited:
                     return "Connect-HubAccount -MaximumRateLimitWaitSec allows a longer wait.";
                 case HubFailure.TokenSessionRefused:
@@ -95,6 +97,7 @@ namespace DockerHubPat
                 case HubFailure.PermissionDenied: return (ErrorIds.HubPermissionDenied, ErrorCategory.PermissionDenied);
                 case HubFailure.NotFound: return (ErrorIds.AccessTokenNotFound, ErrorCategory.ObjectNotFound);
                 case HubFailure.InvalidRequest: return (ErrorIds.HubRequestRejected, ErrorCategory.InvalidArgument);
+                case HubFailure.ProxyAuthenticationRequired: return (ErrorIds.HubProxyAuthenticationRequired, ErrorCategory.AuthenticationError);
                 case HubFailure.RateLimited: return (ErrorIds.HubRateLimited, ErrorCategory.LimitsExceeded);
                 case HubFailure.Unavailable: return (ErrorIds.HubUnavailable, ErrorCategory.ConnectionError);
                 case HubFailure.OutcomeUnknown: return (ErrorIds.AccessTokenCreateUnconfirmed, ErrorCategory.ConnectionError);

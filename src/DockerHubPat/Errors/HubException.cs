@@ -28,6 +28,8 @@ namespace DockerHubPat
         OutcomeUnknown,
         /// <summary>Hub created a token but its answer held no secret: nobody can use the token.</summary>
         SecretMissing,
+        /// <summary>The proxy between us and Hub wants credentials it did not get, or refused them (HTTP 407).</summary>
+        ProxyAuthenticationRequired,
         /// <summary>An answer that does not follow the Hub API (not JSON, fields missing, a foreign `next` link).</summary>
         InvalidResponse,
         /// <summary>Hub has no organization of that name (HTTP 404 from an organization route).</summary>

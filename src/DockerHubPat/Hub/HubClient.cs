@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Flurl;
 using Flurl.Http;
+using Flurl.Http.Configuration;
 using Flurl.Util;
 
 namespace DockerHubPat.Hub
@@ -78,10 +79,11 @@ namespace DockerHubPat.Hub
         private int _inFlight;
         private bool _closeWhenIdle;
 
-        public HubClient(Uri hubUri, RetryPolicy? policy = null)
+        public HubClient(Uri hubUri, RetryPolicy? policy = null, HubProxy? proxy = null)
         {
             HubUri = hubUri;
             Policy = policy ?? new RetryPolicy();
+            Proxy = proxy;
 
             // Windows PowerShell's .NET Framework allows two connections per host unless told
             // otherwise, which would quietly cap -ThrottleLimit at 2. Later .NET ignores this.
@@ -92,6 +94,9 @@ namespace DockerHubPat.Hub
         public RetryPolicy Policy { get; }
 
         public Uri HubUri { get; }
+
+        /// <summary>The proxy every request goes through; null for .NET's default (HTTP_PROXY and friends).</summary>
+        public HubProxy? Proxy { get; }
 
         /// <summary>
         /// Closes the connections once no request uses them. The client stays usable: a later
@@ -376,10 +381,10 @@ namespace DockerHubPat.Hub
         /// <summary>Two HTTP clients: one that reuses connections, one whose connections serve one request (creates).</summary>
         private sealed class Connections : IDisposable
         {
-            public Connections(TimeSpan timeout)
+            public Connections(TimeSpan timeout, HubProxy? proxy)
             {
-                Reused = New(timeout);
-                Fresh = New(timeout).WithHeader("Connection", "close");
+                Reused = New(timeout, proxy);
+                Fresh = New(timeout, proxy).WithHeader("Connection", "close");
             }
 
             public IFlurlClient Reused { get; }
@@ -392,11 +397,20 @@ namespace DockerHubPat.Hub
             }
 
             // Errors are read from the status and body here, so Flurl must not throw on them.
-            private static IFlurlClient New(TimeSpan timeout) => new FlurlClient()
+            private static IFlurlClient New(TimeSpan timeout, HubProxy? proxy) => new FlurlClientBuilder()
+                .ConfigureInnerHandler(handler =>
+                {
+                    if (proxy != null)
+                    {
+                        handler.UseProxy = true;
+                        handler.Proxy = proxy.Create();
+                    }
+                })
                 .WithHeader("User-Agent", UserAgent)
                 .WithHeader("Accept", "application/json")
                 .WithTimeout(timeout)
-                .AllowAnyHttpStatus();
+                .AllowAnyHttpStatus()
+                .Build();
         }
 
         private Connections Acquire()
@@ -405,7 +419,7 @@ namespace DockerHubPat.Hub
             {
                 _inFlight++;
                 _closeWhenIdle = false;
-                return _connections ??= new Connections(Policy.Timeout);
+                return _connections ??= new Connections(Policy.Timeout, Proxy);
             }
         }
 
@@ -527,6 +541,9 @@ namespace DockerHubPat.Hub
                     return new HubException(HubFailure.PermissionDenied, $"Docker Hub does not allow this session to {what} (403 Forbidden).{hubSays}", status);
                 case 404:
                     return new HubException(HubFailure.NotFound, $"Docker Hub found nothing to {what} (404 Not Found).{hubSays}", status);
+                case 407:
+                    return new HubException(HubFailure.ProxyAuthenticationRequired,
+                        $"The proxy refused the request to {what} because it wants credentials (407 Proxy Authentication Required).", status);
                 case 429:
                     return new HubException(HubFailure.RateLimited, $"Docker Hub's rate limit stopped the request to {what} (429 Too Many Requests).{hubSays}", status);
                 case 408:

@@ -78,6 +78,9 @@ namespace DockerHubPat
         /// <summary>Seconds one request may wait in total for Hub's rate limit.</summary>
         public int MaximumRateLimitWaitSec => (int)Client.Policy.MaximumRateLimitWait.TotalSeconds;
 
+        /// <summary>The proxy the session's requests go through when Connect-HubAccount -Proxy named one; null for .NET's default (HTTP_PROXY and friends).</summary>
+        public Uri? Proxy => Client.Proxy?.Address;
+
         /// <summary>The user and site, never the session token.</summary>
         public override string ToString() => $"{Username}@{HubUri.Host}";
 
