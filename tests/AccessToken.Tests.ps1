@@ -189,10 +189,10 @@ Describe 'Get-HubAccessToken' {
             $token.ToString() | Should -Be "full ($($expected.uuid))"
         }
 
-        It 'has an empty Scopes array when Hub sends no scopes' {
+        It 'has an empty Scopes list when Hub sends no scopes' {
             $byLabel['legacy'].PSObject.Properties['scopes'] | Should -BeNullOrEmpty -Because 'the emulator omits scopes for this token'
             $token = Get-HubAccessToken -Label 'legacy'
-            , $token.Scopes | Should -BeOfType ([string[]])
+            , $token.Scopes | Should -BeOfType ([DockerHubPat.ScopeList])
             $token.Scopes.Count | Should -Be 0
             $token.IsActive | Should -BeFalse
         }

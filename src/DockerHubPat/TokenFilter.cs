@@ -13,6 +13,9 @@ namespace DockerHubPat
         public DateTime? ExpiresBefore { get; set; }
         public bool Expired { get; set; }
 
+        /// <summary>Whether every token matches.</summary>
+        public bool IsEmpty => IsActive is null && !NeverUsed && LastUsedBefore is null && ExpiresBefore is null && !Expired;
+
         public bool Matches(IHubToken token, DateTime now)
         {
             if (IsActive is bool active && token.IsActive != active)

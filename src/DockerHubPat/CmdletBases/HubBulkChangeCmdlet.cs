@@ -26,7 +26,7 @@ namespace DockerHubPat
         private const int ProgressId = 0x4B1F;
 
         private OrderedCalls<TTarget, TResult>? _changes;
-        private int _finished;
+        private BulkProgress? _progress;
 
         // Changes run in the order they were started; results are written in this order.
         private OrderedCalls<TTarget, TResult> Changes => _changes ??= new OrderedCalls<TTarget, TResult>(this, () => ThrottleLimit, ErrorTarget,
@@ -36,6 +36,8 @@ namespace DockerHubPat
                 Done(target, result);
             },
             Finished);
+
+        private BulkProgress Progress => _progress ??= new BulkProgress(ProgressId, Activity);
 
         /// <summary>How many requests to Docker Hub run at the same time.</summary>
         [Parameter]
@@ -60,6 +62,9 @@ namespace DockerHubPat
         /// <summary>The TargetObject of an error about the target.</summary>
         internal abstract object? ErrorTarget(TTarget target);
 
+        /// <summary>The token object the target was piped as, if it was one: it may carry its listing's total.</summary>
+        internal abstract IHubToken? Token(TTarget target);
+
         /// <inheritdoc />
         protected sealed override void Process()
         {
@@ -76,26 +81,25 @@ namespace DockerHubPat
         protected override void End()
         {
             Changes.FinishAll();
-            if (Changes.Started > 1)
+            if (Progress.Completed() is ProgressRecord done)
             {
-                WriteProgress(new ProgressRecord(ProgressId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                WriteProgress(done);
             }
 
             base.End();
         }
 
-        private void Start(TTarget target) => Changes.Start(target, cancel => ChangeAsync(target, cancel));
+        private void Start(TTarget target)
+        {
+            Progress.Started(Token(target)?.ListingTotal);
+            Changes.Start(target, cancel => ChangeAsync(target, cancel));
+        }
 
         private void Finished()
         {
-            _finished++;
-            if (Changes.Started > 1)
+            if (Progress.Finished() is ProgressRecord progress)
             {
-                // The total is what the pipeline has delivered so far: more may still come.
-                WriteProgress(new ProgressRecord(ProgressId, Activity, $"{_finished} of {Changes.Started}")
-                {
-                    PercentComplete = _finished * 100 / Changes.Started,
-                });
+                WriteProgress(progress);
             }
         }
     }

@@ -17,6 +17,8 @@ namespace DockerHubPat
         internal override IEnumerable<AccessTokenIdentity> Targets() => Id;
 
         internal override object? ErrorTarget(AccessTokenIdentity target) => target.Id;
+
+        internal override IHubToken? Token(AccessTokenIdentity target) => target.Token;
     }
 
     /// <summary>
@@ -41,5 +43,7 @@ namespace DockerHubPat
             Id.Select(id => new OrgAccessTokenIdentity(OrgTokenInput.OrganizationName(Organization), id));
 
         internal override object? ErrorTarget(OrgAccessTokenIdentity target) => target;
+
+        internal override IHubToken? Token(OrgAccessTokenIdentity target) => target.Token;
     }
 }

@@ -50,6 +50,10 @@ namespace DockerHubPat
         private ulong _skipped;
         private ulong _written;
 
+        // Tokens of the current page that pass the filters and paging, written once the page is read.
+        private readonly List<TToken> _ready = new List<TToken>();
+        private ListingTotal? _total;
+
         /// <summary>What the progress bar calls the listing.</summary>
         internal abstract string Activity { get; }
 
@@ -58,6 +62,9 @@ namespace DockerHubPat
 
         /// <summary>Whether a token passes the filters of the subclass too.</summary>
         internal virtual bool Matches(TToken token) => true;
+
+        /// <summary>Whether the subclass has filters of its own that leave tokens out.</summary>
+        internal virtual bool FiltersMore => false;
 
         /// <inheritdoc />
         protected override void Begin()
@@ -95,6 +102,7 @@ namespace DockerHubPat
                 try
                 {
                     Offer(Wait(cancel => get(id, cancel)));
+                    WriteReady();
                 }
                 catch (HubException ex)
                 {
@@ -121,10 +129,41 @@ namespace DockerHubPat
             if (!Full)
             {
                 _written++;
-                Write(token);
+                _ready.Add(token);
             }
 
             return true;
+        }
+
+        private void WriteReady()
+        {
+            foreach (var token in _ready)
+            {
+                ((IHubToken)token).ListingTotal = _total;
+                Write(token);
+            }
+
+            _ready.Clear();
+        }
+
+        // What this run writes in all, decided before its first token is written so every token
+        // carries the same: exact when the whole list came in one page; Hub's count (less -Skip, at
+        // most -First) when nothing filters it; otherwise unknown.
+        private ListingTotal? KnownTotal(HubListing<TToken> listing, bool filtered)
+        {
+            if (!listing.HasMore)
+            {
+                return new ListingTotal(_ready.Count);
+            }
+
+            if (!filtered && _filter.IsEmpty && !FiltersMore)
+            {
+                var first = PagingParameters.First > long.MaxValue ? long.MaxValue : (long)PagingParameters.First;
+                var skip = PagingParameters.Skip > long.MaxValue ? long.MaxValue : (long)PagingParameters.Skip;
+                return new ListingTotal(Math.Min(Math.Max(0, listing.Count - skip), first));
+            }
+
+            return null;
         }
 
         /// <summary>Writes one token that passed the filters.</summary>
@@ -141,6 +180,12 @@ namespace DockerHubPat
                 while (Wait(listing.NextAsync) is IReadOnlyList<TToken> page)
                 {
                     matches += (ulong)page.Count(t => labels.Matches((IHubToken)t) && Offer(t));
+                    if (listing.Pages == 1 && listing.Reading == 1)
+                    {
+                        _total = KnownTotal(listing, label != null);
+                    }
+
+                    WriteReady();
                     if (listing.HasMore)
                     {
                         WriteProgress(new ProgressRecord(ProgressId, Activity, $"{listing.Listed} of {listing.Count}")

@@ -30,19 +30,31 @@ namespace DockerHubPat.Commands
         [ArgumentCompleter(typeof(ScopeCompleter))]
         public string[]? Scope { get; set; }
 
+        /// <summary>Only tokens made in one of these ways, as Hub names it ("manual" for tokens made by hand); wildcards allowed.</summary>
+        [Parameter]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TokenCompleter))]
+        public string[]? GeneratedBy { get; set; }
+
         private string[]? _scopes;
+        private WildcardPattern[]? _generatedBy;
 
         internal override string Activity => "Listing Docker Hub access tokens";
 
-        internal override string NoSuchLabel(string label) => $"No access token labelled '{label}' exists on {ActiveSession.Username}'s Docker Hub account.";
+        internal override string NoSuchLabel(string label) => $"No access token labelled '{WildcardPattern.Unescape(label)}' exists on {ActiveSession.Username}'s Docker Hub account.";
+
+        internal override bool FiltersMore => _scopes != null || _generatedBy != null;
 
         internal override bool Matches(HubAccessToken token) =>
-            _scopes is null || token.Scopes.Any(s => _scopes.Contains(s, StringComparer.OrdinalIgnoreCase));
+            (_scopes is null || token.Scopes.Any(s => _scopes.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            && (_generatedBy is null || _generatedBy.Any(g => g.IsMatch(token.GeneratedBy ?? "")));
 
         /// <inheritdoc />
         protected override void Begin()
         {
             _scopes = Scope is null ? null : AccessTokenScopes.Normalize(Scope);
+            _generatedBy = GeneratedBy?.Select(g => WildcardPattern.Get(g, WildcardOptions.IgnoreCase)).ToArray();
             base.Begin();
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,6 +28,8 @@ namespace DockerHubPat.Commands
 
         internal override object? ErrorTarget(AccessTokenIdentity target) => target.Id;
 
+        internal override IHubToken? Token(AccessTokenIdentity target) => target.Token;
+
         internal override string Describe(AccessTokenIdentity target) => target.Describe();
 
         internal override string Describe(HubAccessToken token) => new AccessTokenIdentity(token).Describe();
@@ -40,12 +43,12 @@ namespace DockerHubPat.Commands
 
         // Tokens made by old clients have no scopes, and Hub requires some for a new token.
         internal override (string ErrorId, string Reason)? CannotCopy(HubAccessToken old) =>
-            old.Scopes.Length > 0 ? null : ((string, string)?)(ErrorIds.AccessTokenScopesMissing,
+            old.Scopes.Count > 0 ? null : ((string, string)?)(ErrorIds.AccessTokenScopesMissing,
                 "Docker Hub lists no scopes for it (an older client made it), so its successor's scopes cannot be copied. " +
                 $"Create the successor with New-HubAccessToken -Label '{TokenSecrets.Quote(old.Label)}' -Scope <scopes>, then disable this one.");
 
         internal override Task<HubAccessToken> CreateLikeAsync(HubAccessToken old, DateTime? expiresAtUtc, CancellationToken cancel) =>
-            Tokens.CreateAsync(old.Label, old.Scopes, expiresAtUtc, cancel, existing: old.Id);
+            Tokens.CreateAsync(old.Label, old.Scopes.ToArray(), expiresAtUtc, cancel, existing: old.Id);
 
         internal override Task DisableAsync(HubAccessToken token, CancellationToken cancel) =>
             Tokens.UpdateAsync(token.Id, null, false, cancel);

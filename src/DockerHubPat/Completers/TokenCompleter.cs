@@ -12,16 +12,43 @@ using DockerHubPat.Hub;
 
 namespace DockerHubPat
 {
-    /// <summary>Completes -Label and -Id from the account's personal access tokens.</summary>
+    /// <summary>Completes -Label, -Id and -GeneratedBy from the account's personal access tokens.</summary>
     public sealed class TokenCompleter : IArgumentCompleter
     {
+        // What Hub's generated_by says of a token made by hand (web UI or API).
+        private const string ManualGeneratedBy = "manual";
+
         /// <inheritdoc />
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-            CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            TokenCompletion.Session(fakeBoundParameters) is HubSession session
-                ? TokenCompletion.Complete(parameterName, wordToComplete, TokenCompletion.Tokens(session, "", session.Tokens.List),
-                    t => $"{t.Label} — {string.Join(",", t.Scopes)}, {t.State.ToLowerInvariant()}, id {t.Id}")
-                : Enumerable.Empty<CompletionResult>();
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            if (TokenCompletion.Session(fakeBoundParameters) is not HubSession session)
+            {
+                return Enumerable.Empty<CompletionResult>();
+            }
+
+            var tokens = TokenCompletion.Tokens(session, "", session.Tokens.List);
+            return parameterName.Equals("GeneratedBy", StringComparison.OrdinalIgnoreCase)
+                ? GeneratedBy(wordToComplete, tokens)
+                : TokenCompletion.Complete(parameterName, wordToComplete, tokens,
+                    t => $"{t.Label} — {string.Join(",", t.Scopes)}, {t.State.ToLowerInvariant()}, id {t.Id}");
+        }
+
+        // Hub's own words, as they occur on the account; "manual" (made by hand) always.
+        private static IEnumerable<CompletionResult> GeneratedBy(string wordToComplete, IReadOnlyList<HubAccessToken> tokens)
+        {
+            var pattern = CompletionText.Prefix(wordToComplete);
+            return tokens
+                .Select(t => t.GeneratedBy)
+                .Where(g => !string.IsNullOrEmpty(g))
+                .Concat(new[] { ManualGeneratedBy })
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(g => pattern.IsMatch(g))
+                .OrderBy(g => g, StringComparer.OrdinalIgnoreCase)
+                .Select(g => new CompletionResult(CompletionText.Pattern(g!), g!, CompletionResultType.ParameterValue,
+                    $"{g} — {tokens.Count(t => string.Equals(t.GeneratedBy, g, StringComparison.OrdinalIgnoreCase))} token(s)"))
+                .ToList();
+        }
 
         /// <summary>Drops the session's cached listings: a token changed, so the next completion lists again.</summary>
         internal static void Forget(HubSession session) => TokenCompletion.Forget(session);
@@ -53,11 +80,11 @@ namespace DockerHubPat
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            var pattern = CompletionText.Prefix(wordToComplete);
             return (TokenCompletion.Session(fakeBoundParameters)?.Organizations ?? Enumerable.Empty<string>())
                 .Where(pattern.IsMatch)
                 .OrderBy(o => o, StringComparer.Ordinal)
-                .Select(o => new CompletionResult(o, o, CompletionResultType.ParameterValue, $"organization {o}"))
+                .Select(o => new CompletionResult(CompletionText.Literal(o), o, CompletionResultType.ParameterValue, $"organization {o}"))
                 .ToList();
         }
     }
@@ -87,7 +114,7 @@ namespace DockerHubPat
         public static IEnumerable<CompletionResult> Complete<T>(string parameterName, string wordToComplete, IReadOnlyList<T> tokens, Func<T, string> describe)
             where T : IHubToken
         {
-            var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            var pattern = CompletionText.Prefix(wordToComplete);
             if (parameterName.Equals("Id", StringComparison.OrdinalIgnoreCase) || parameterName.Equals("Uuid", StringComparison.OrdinalIgnoreCase))
             {
                 // Match the id or the label, so "-Id ci<Tab>" finds the ci tokens' ids.
@@ -100,7 +127,7 @@ namespace DockerHubPat
             return tokens
                 .Where(t => pattern.IsMatch(t.Label))
                 .GroupBy(t => t.Label, StringComparer.OrdinalIgnoreCase)
-                .Select(g => new CompletionResult(Quote(g.Key), g.Key, CompletionResultType.ParameterValue, describe(g.First())))
+                .Select(g => new CompletionResult(CompletionText.Pattern(g.Key), g.Key, CompletionResultType.ParameterValue, describe(g.First())))
                 .ToList();
         }
 
@@ -146,10 +173,5 @@ namespace DockerHubPat
             public DateTime At { get; }
             public IEnumerable Tokens { get; }
         }
-
-        private static string Quote(string label) =>
-            label.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ';', '(', ')', '{', '}', '@', '#', ',' }) >= 0
-                ? "'" + label.Replace("'", "''") + "'"
-                : label;
     }
 }

@@ -13,12 +13,12 @@ namespace DockerHubPat
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            var pattern = CompletionText.Prefix(wordToComplete);
             try
             {
                 return new SecretVault().VaultNames()
                     .Where(pattern.IsMatch)
-                    .Select(n => new CompletionResult(n.IndexOf(' ') >= 0 ? $"'{n}'" : n, n, CompletionResultType.ParameterValue, n))
+                    .Select(n => new CompletionResult(CompletionText.Literal(n), n, CompletionResultType.ParameterValue, n))
                     .ToList();
             }
             catch (SecretVaultException)

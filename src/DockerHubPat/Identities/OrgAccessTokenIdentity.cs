@@ -16,7 +16,11 @@ namespace DockerHubPat
             Id = token.Id;
             Label = token.Label;
             ExpiresAt = token.Token?.ExpiresAt;
+            Token = token.Token;
         }
+
+        /// <summary>The token object the input was, if it was one.</summary>
+        internal IHubToken? Token { get; }
 
         /// <summary>The organization that owns the token.</summary>
         public string Organization { get; }

@@ -15,7 +15,7 @@ namespace DockerHubPat
         public string Label { get; internal set; } = "";
 
         /// <summary>The token's scopes; empty when Hub sends none (tokens made by old clients have none).</summary>
-        public string[] Scopes { get; internal set; } = new string[0];
+        public ScopeList Scopes { get; internal set; } = ScopeList.Empty;
 
         /// <summary>Whether the token can be used.</summary>
         public bool IsActive { get; internal set; }
@@ -61,6 +61,9 @@ namespace DockerHubPat
 
         /// <summary>The token Reset-HubAccessToken replaced with this one; null for any other token.</summary>
         public Guid? ReplacedId { get; internal set; }
+
+        // Internal to the module: not a property PowerShell shows, exports or serializes.
+        ListingTotal? IHubToken.ListingTotal { get; set; }
 
         /// <summary>The label and id; never the secret.</summary>
         public override string ToString() => $"{Label} ({Id})";
@@ -119,7 +122,7 @@ namespace DockerHubPat
             {
                 Id = id,
                 Label = json.TokenLabel ?? "",
-                Scopes = json.Scopes ?? new string[0],
+                Scopes = json.Scopes is null ? ScopeList.Empty : new ScopeList((string[])json.Scopes.Clone()),
                 IsActive = json.IsActive ?? false,
                 CreatedAt = HubTime.Parse(json.CreatedAt, What, "created_at"),
                 LastUsedAt = HubTime.Parse(json.LastUsed, What, "last_used"),

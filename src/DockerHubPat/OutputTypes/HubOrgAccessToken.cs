@@ -57,6 +57,9 @@ namespace DockerHubPat
         /// <summary>The token Reset-HubOrgAccessToken replaced with this one; null for any other token.</summary>
         public Guid? ReplacedId { get; internal set; }
 
+        // Internal to the module: not a property PowerShell shows, exports or serializes.
+        ListingTotal? IHubToken.ListingTotal { get; set; }
+
         /// <summary>The organization, label and id; never the secret.</summary>
         public override string ToString() => $"{Organization}: {Label} ({Id})";
 

@@ -45,6 +45,9 @@ namespace DockerHubPat
 
         /// <summary>Where its secret was saved.</summary>
         void SavedAs(string vault, string secretName);
+
+        /// <summary>How many tokens the listing run that wrote this one wrote in all, when it knew; for the progress of bulk cmdlets.</summary>
+        ListingTotal? ListingTotal { get; set; }
     }
 
     internal static class HubTokenExtensions
