@@ -36,6 +36,8 @@ namespace DockerHubPat.Commands
 
         internal override object? ErrorTarget(OrgAccessTokenIdentity target) => target;
 
+        internal override IHubToken? Token(OrgAccessTokenIdentity target) => target.Token;
+
         internal override string Describe(OrgAccessTokenIdentity target) => target.Describe();
 
         internal override string Describe(HubOrgAccessToken token) =>
