@@ -25,7 +25,6 @@ namespace DockerHubPat
     /// <summary>Checks of what the organization token cmdlets are given, done before any request (Hub's own rules, from its docs).</summary>
     internal static class OrgTokenInput
     {
-        public const int MaxDescriptionLength = 200;
         public const int MaxRepositories = 50;
         public const string PublicRepositories = "*/*/public";
 
@@ -36,12 +35,12 @@ namespace DockerHubPat
         /// <summary>Hub's spelling of an organization name: lower case, no spaces around it.</summary>
         public static string OrganizationName(string name) => name.Trim().ToLowerInvariant();
 
+        /// <summary>At most 200 characters as Hub counts them, one line of text (see <see cref="Input.DescriptionProblem"/>).</summary>
         public static void CheckDescription(string? description)
         {
-            if (description != null && description.Length > MaxDescriptionLength)
+            if (Input.DescriptionProblem(description) is string problem)
             {
-                throw new TokenInputException(ErrorIds.AccessTokenDescriptionInvalid,
-                    $"A token description can have at most {MaxDescriptionLength} characters; this one has {description.Length}.", description);
+                throw new TokenInputException(ErrorIds.AccessTokenDescriptionInvalid, problem, description);
             }
         }
 

@@ -13,11 +13,11 @@ namespace DockerHubPat
     /// </summary>
     public abstract class HubNewTokenCmdlet : HubTokenCmdlet
     {
-        /// <summary>When the token stops working; must be in the future.</summary>
+        /// <summary>When the token stops working; at least 5 minutes ahead.</summary>
         [Parameter]
         public DateTime ExpiresAt { get; set; }
 
-        /// <summary>How long the token works from now.</summary>
+        /// <summary>How long the token works from now; at least 5 minutes.</summary>
         [Parameter]
         public TimeSpan ExpiresIn { get; set; }
 
@@ -123,19 +123,12 @@ namespace DockerHubPat
             }
         }
 
-        private void CheckExpiry()
-        {
-            ExpiryInput.Check(this, ExpiresAt, ExpiresIn);
-            if (LivesAtMostAYear && ExpiryUtc() is DateTime at && at > DateTime.UtcNow.AddYears(1))
-            {
-                var given = IsBound(nameof(ExpiresIn)) ? $"-ExpiresIn {ExpiresIn}" : $"-ExpiresAt {ExpiresAt:g}";
-                throw Terminate(HubErrors.InvalidArgument(ErrorIds.AccessTokenExpiryInvalid,
-                    $"{given} is more than one year ahead; Docker Hub lets this kind of token live at most a year. " +
-                    "Leave out -ExpiresAt and -ExpiresIn for a token that never expires.", IsBound(nameof(ExpiresIn)) ? (object)ExpiresIn : ExpiresAt));
-            }
-        }
+        private void CheckExpiry() => ExpiryInput.Check(this, ExpiresAt, ExpiresIn, LivesAtMostAYear);
 
-        /// <summary>The expiry the user asked for, in UTC; null for a token that never expires.</summary>
-        internal DateTime? ExpiryUtc() => ExpiryInput.Given(this, ExpiresAt, ExpiresIn);
+        /// <summary>
+        /// The expiry the user asked for, in UTC; null for a token that never expires. Checked again
+        /// for each token, as -ExpiresIn counts from the moment the token is sent.
+        /// </summary>
+        internal DateTime? ExpiryUtc() => ExpiryInput.Given(this, ExpiresAt, ExpiresIn, LivesAtMostAYear);
     }
 }

@@ -101,10 +101,16 @@ namespace DockerHubPat.Commands
             var proxy = CheckProxy();
             var credential = ResolveCredential();
             var totp = ResolveTotp();
-            var username = credential.UserName.TrimStart('\\');
+            var username = (credential.UserName ?? "").TrimStart('\\');
             if (string.IsNullOrWhiteSpace(username))
             {
                 throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubUsernameMissing, "The credential has no user name; give the Docker Hub user name.", null));
+            }
+
+            if (credential.Password.Length == 0)
+            {
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubPasswordMissing,
+                    $"The credential for '{username}' has an empty password; give the Docker Hub account password.", username));
             }
 
             var password = credential.GetNetworkCredential().Password;
@@ -150,7 +156,8 @@ namespace DockerHubPat.Commands
             }
             catch (ArgumentException ex)
             {
-                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubUriInvalid, ex.Message, HubUri));
+                // The address as given may carry a password; the error keeps only what may be shown.
+                throw Terminate(HubErrors.InvalidArgument(ErrorIds.HubUriInvalid, ex.Message, Input.Shown(HubUri)));
             }
         }
 
@@ -183,7 +190,8 @@ namespace DockerHubPat.Commands
 
         private PSCredential ResolveCredential()
         {
-            if (Credential != null)
+            // [pscredential]::Empty is PowerShell's "no credential", as functions pass it on by default.
+            if (Credential != null && Credential != PSCredential.Empty)
             {
                 return Credential;
             }

@@ -14,6 +14,7 @@ namespace DockerHubPat.Commands
         [Parameter(ParameterSetName = LabelSet, Position = 0)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ValidateWildcardPattern]
         [ArgumentCompleter(typeof(TokenCompleter))]
         public string[]? Label { get; set; }
 

@@ -18,6 +18,7 @@ namespace DockerHubPat.Commands
         [Parameter(ParameterSetName = LabelSet, Position = 1)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ValidateWildcardPattern]
         [ArgumentCompleter(typeof(OrgTokenCompleter))]
         public string[]? Label { get; set; }
 

@@ -11,8 +11,9 @@ namespace DockerHubPat.Commands
     [OutputType(typeof(HubAccessToken))]
     public sealed class NewHubAccessTokenCommand : HubNewTokenCmdlet
     {
-        /// <summary>The new token's label (1–100 characters).</summary>
+        /// <summary>The new token's label: 1–100 characters, one line of text.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [TokenLabelTransformation]
         [ValidateTokenLabel]
         public string Label { get; set; } = "";
 

@@ -17,8 +17,9 @@ namespace DockerHubPat.Commands
         [ArgumentCompleter(typeof(OrganizationCompleter))]
         public string Organization { get; set; } = "";
 
-        /// <summary>The new token's label (1–100 characters).</summary>
+        /// <summary>The new token's label: 1–100 characters, one line of text.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [TokenLabelTransformation]
         [ValidateTokenLabel]
         public string Label { get; set; } = "";
 

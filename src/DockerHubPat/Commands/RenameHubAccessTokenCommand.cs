@@ -15,8 +15,9 @@ namespace DockerHubPat.Commands
         [ArgumentCompleter(typeof(TokenCompleter))]
         public AccessTokenIdentity Id { get; set; } = null!;
 
-        /// <summary>The new label (1–100 characters).</summary>
+        /// <summary>The new label: 1–100 characters, one line of text.</summary>
         [Parameter(Mandatory = true, Position = 1)]
+        [TokenLabelTransformation]
         [ValidateTokenLabel]
         public string NewLabel { get; set; } = "";
 

@@ -22,8 +22,9 @@ namespace DockerHubPat.Commands
         [ArgumentCompleter(typeof(OrgTokenCompleter))]
         public AccessTokenIdentity Id { get; set; } = null!;
 
-        /// <summary>The new label (1–100 characters).</summary>
+        /// <summary>The new label: 1–100 characters, one line of text.</summary>
         [Parameter]
+        [TokenLabelTransformation]
         [ValidateTokenLabel]
         public string? Label { get; set; }
 

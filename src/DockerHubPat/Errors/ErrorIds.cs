@@ -20,6 +20,7 @@ namespace DockerHubPat
         public const string HubCredentialSecretInvalid = "HubCredentialSecretInvalid";
         public const string HubTotpSecretInvalid = "HubTotpSecretInvalid";
         public const string HubUsernameMissing = "HubUsernameMissing";
+        public const string HubPasswordMissing = "HubPasswordMissing";
         public const string HubUriInvalid = "HubUriInvalid";
         public const string HubProxyInvalid = "HubProxyInvalid";
         public const string HubProxyParameterConflict = "HubProxyParameterConflict";

@@ -13,7 +13,7 @@ namespace DockerHubPat
     public sealed class AccessTokenIdentity
     {
         /// <summary>A token id.</summary>
-        public AccessTokenIdentity(Guid id) => Id = id;
+        public AccessTokenIdentity(Guid id) => Id = Checked(id);
 
         /// <summary>A token id as text, such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427.</summary>
         public AccessTokenIdentity(string id)
@@ -24,7 +24,7 @@ namespace DockerHubPat
                     $"'{id}' is not an access token id. A token id is a GUID such as 1b4e28ba-2fa1-11d2-883f-0016d3cca427; Get-HubAccessToken shows them.");
             }
 
-            Id = parsed;
+            Id = Checked(parsed);
         }
 
         /// <summary>A token as Get-HubAccessToken or New-HubAccessToken output it; its label is kept.</summary>
@@ -42,6 +42,10 @@ namespace DockerHubPat
             Label = token.Label;
             Token = token;
         }
+
+        // No token has the empty GUID; sending it would only earn a 404 after a round trip.
+        private static Guid Checked(Guid id) =>
+            Input.TokenIdProblem(id) is string problem ? throw new PSArgumentException(problem) : id;
 
         /// <summary>The token's id on Hub.</summary>
         public Guid Id { get; }
