@@ -13,6 +13,7 @@ BeforeAll {
     # Errors of piped items are non-terminating; they must stay so to be seen one by one.
     $ErrorActionPreference = 'Continue'
     $script:Account = New-TestAccount -Prefix 'badin'
+    $script:Org = (New-TestOrganization -Prefix 'badin' -Owner $script:Account.Username).name
     $script:Session = Connect-HubAccount -Credential $script:Account.Credential -HubUri $script:Hub -PassThru
     $script:Emoji = [char]::ConvertFromUtf32(0x1F600)
 
@@ -103,6 +104,25 @@ Describe 'Token input refused before any request' {
             Action = { Get-Date | New-HubAccessToken -NoVault } }
         @{ Case = 'a piped object whose Label is a hashtable'; ErrorId = 'ParameterArgumentTransformationError'; Pattern = 'must be text; a hashtable'
             Action = { [pscustomobject]@{ Label = @{ a = 1 } } | New-HubAccessToken -NoVault } }
+        # The organization token cmdlets share these checks.
+        @{ Case = 'an organization token label with a line feed'; ErrorId = 'ParameterArgumentValidationError'; Pattern = 'line feed \(U\+000A\)'
+            Action = { New-HubOrgAccessToken $Org -Label "ci`nbuild" -Repository "$Org/app" -NoVault } }
+        @{ Case = 'an organization token description with a line feed'; ErrorId = 'AccessTokenDescriptionInvalid'; Pattern = 'description cannot contain control characters.*line feed'
+            Action = { New-HubOrgAccessToken $Org -Label 'ci' -Description "line 1`nline 2" -Repository "$Org/app" -NoVault } }
+        @{ Case = 'an organization token description of 201 emoji'; ErrorId = 'AccessTokenDescriptionInvalid'; Pattern = 'at most 200 characters; this one has 201'
+            Action = { New-HubOrgAccessToken $Org -Label 'ci' -Description ($Emoji * 201) -Repository "$Org/app" -NoVault } }
+        @{ Case = 'a new organization token description with an escape'; ErrorId = 'AccessTokenDescriptionInvalid'; Pattern = 'escape \(U\+001B\)'
+            Action = { Set-HubOrgAccessToken $Org -Id ([guid]::NewGuid()) -Description "$([char]27)[2J" } }
+        @{ Case = 'a piped hashtable for an organization token'; ErrorId = 'ParameterArgumentTransformationError'; Pattern = 'must be text; a hashtable'
+            Action = { @{ Label = 'x' } | New-HubOrgAccessToken $Org -Repository "$Org/app" -NoVault } }
+        @{ Case = 'an organization token expiring in one minute'; ErrorId = 'AccessTokenExpiryInvalid'; Pattern = 'shorter than 5 minutes'
+            Action = { New-HubOrgAccessToken $Org -Label 'short' -Repository "$Org/app" -ExpiresIn (New-TimeSpan -Minutes 1) -NoVault } }
+        @{ Case = 'an organization token with -ExpiresIn ([timespan]::MaxValue)'; ErrorId = 'AccessTokenExpiryInvalid'; Pattern = 'at most one year ahead'
+            Action = { New-HubOrgAccessToken $Org -Label 'forever' -Repository "$Org/app" -ExpiresIn ([timespan]::MaxValue) -NoVault } }
+        @{ Case = 'Remove-HubOrgAccessToken -Id ([guid]::Empty)'; ErrorId = 'ParameterArgumentTransformationError'; Pattern = 'empty GUID'
+            Action = { Remove-HubOrgAccessToken $Org -Id ([guid]::Empty) -Confirm:$false } }
+        @{ Case = "Get-HubOrgAccessToken -Label '[unclosed'"; ErrorId = 'ParameterArgumentValidationError'; Pattern = 'not a valid wildcard pattern'
+            Action = { Get-HubOrgAccessToken $Org -Label '[unclosed' } }
     ) {
         $before = Get-ServerLabel
 
@@ -124,6 +144,16 @@ Describe 'Token input refused before any request' {
         $result.Errors.Count | Should -Be 0
         $result.Output[0].Label | Should -BeExactly $label
         Get-ServerLabel | Should -Contain $label
+    }
+
+    It 'counts characters as Hub does for an organization token''s description: 200 emoji are accepted' {
+        $description = $Emoji * 200
+
+        $result = Invoke-Refused { New-HubOrgAccessToken $Org -Label 'emoji-description' -Description $description -Repository "$Org/app" -NoVault }
+
+        $result.Errors.Count | Should -Be 0
+        $result.Output[0].Label | Should -BeExactly 'emoji-description'
+        @(Get-ServerOrgToken -Organization $Org | Where-Object label -EQ 'emoji-description').description | Should -BeExactly $description
     }
 
     It 'takes the Label of a piped object, and goes on past a piped hashtable' {
