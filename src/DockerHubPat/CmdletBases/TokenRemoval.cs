@@ -37,7 +37,7 @@ namespace DockerHubPat
 
             try
             {
-                _secrets = new SecretVault(_cmdlet.Host);
+                _secrets = new SecretVault(_cmdlet);
                 _secrets.UnlockLocked();
             }
             catch (SecretVaultException ex) when (ex.ErrorId == ErrorIds.SecretVaultLocked)
@@ -81,7 +81,7 @@ namespace DockerHubPat
 
         private void RemoveSecrets(Guid id, object errorTarget)
         {
-            _secrets ??= new SecretVault(_cmdlet.Host);
+            _secrets ??= new SecretVault(_cmdlet);
             if (TokenSecrets.RemoveAll(_cmdlet, _secrets, id, null, $"Access token {id} was removed from Docker Hub", errorTarget) is ErrorRecord left)
             {
                 _cmdlet.WriteError(left);
@@ -113,7 +113,7 @@ namespace DockerHubPat
         {
             if (_saved is null)
             {
-                _secrets ??= new SecretVault(_cmdlet.Host);
+                _secrets ??= new SecretVault(_cmdlet);
                 _saved = _secrets.FindSaved(null, unlock: false, out var notSearched).ToLookup(s => s.TokenId);
                 foreach (var vault in notSearched)
                 {

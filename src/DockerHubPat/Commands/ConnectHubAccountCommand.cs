@@ -265,7 +265,7 @@ namespace DockerHubPat.Commands
         {
             try
             {
-                return new SecretVault(Host).Read(name, Vault);
+                return new SecretVault(this).Read(name, Vault);
             }
             catch (SecretVaultException ex)
             {

@@ -37,7 +37,7 @@ namespace DockerHubPat.Commands
             try
             {
                 // Listing is what the user asked for, so a locked vault may ask for its password here.
-                saved = new SecretVault(Host).FindSaved(Vault, unlock: true, out notSearched);
+                saved = new SecretVault(this).FindSaved(Vault, unlock: true, out notSearched);
             }
             catch (SecretVaultException ex)
             {

@@ -36,7 +36,7 @@ namespace DockerHubPat.Commands
 
                 try
                 {
-                    _secrets ??= new SecretVault(Host);
+                    _secrets ??= new SecretVault(this);
                     _secrets.Remove(secret.Vault, secret.Name);
                     WriteVerbose($"Removed the {target}.");
                 }

@@ -78,9 +78,17 @@ namespace DockerHubPat
         private const string NothingSent = "so nothing was sent to Docker Hub";
 
         private readonly bool _canPrompt;
+        private readonly ArrayList? _errorLog;
 
-        /// <param name="host">The caller's host; a locked vault may ask for its password only where it can prompt.</param>
-        public SecretVault(PSHost? host = null) => _canPrompt = InteractiveHost.CanPrompt(host);
+        /// <param name="caller">
+        /// The calling cmdlet: a locked vault may ask for its password only where its host can
+        /// prompt, and the records SecretManagement leaves in the caller's $Error are taken out again.
+        /// </param>
+        public SecretVault(PSCmdlet? caller = null)
+        {
+            _canPrompt = InteractiveHost.CanPrompt(caller?.Host);
+            _errorLog = caller?.SessionState.PSVariable.GetValue("Error") as ArrayList;
+        }
 
         private enum VaultState { Ready, Locked, Unavailable }
 
@@ -392,6 +400,7 @@ namespace DockerHubPat
             // Errors must land in Streams.Error whatever the caller's $ErrorActionPreference says.
             ps.AddParameter("ErrorAction", ActionPreference.Continue);
 
+            var newest = _errorLog?.Count > 0 ? _errorLog[0] : null;
             try
             {
                 var results = ps.Invoke();
@@ -411,6 +420,22 @@ namespace DockerHubPat
             {
                 failure = ex;
                 return new Collection<PSObject>();
+            }
+            finally
+            {
+                ForgetErrorsSince(newest);
+            }
+        }
+
+        // A nested pipeline in the caller's runspace adds every error it sees to the caller's $Error,
+        // even those answered here (a vault without metadata, a second attempt). The user should find
+        // only the module's own record there, so the records added during the call are taken out;
+        // $Error holds the newest first.
+        private void ForgetErrorsSince(object? newest)
+        {
+            while (_errorLog?.Count > 0 && !ReferenceEquals(_errorLog[0], newest))
+            {
+                _errorLog.RemoveAt(0);
             }
         }
     }

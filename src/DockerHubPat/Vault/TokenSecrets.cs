@@ -50,7 +50,7 @@ namespace DockerHubPat
 
             try
             {
-                var vaults = new SecretVault(cmdlet.Host);
+                var vaults = new SecretVault(cmdlet);
                 var resolved = vaults.Resolve(vault);
                 cmdlet.WriteVerbose($"New token secrets go to the SecretManagement vault '{resolved}'.");
                 return new TokenSecrets(cmdlet, vaults, resolved);
