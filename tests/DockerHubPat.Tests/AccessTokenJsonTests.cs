@@ -61,7 +61,16 @@ namespace DockerHubPat.Tests
         [InlineData("false", false)]
         public void IsActiveIsMapped(string json, bool expected)
         {
-            Assert.Equal(expected, Map($$"""{"uuid":"{{Id}}","is_active":{{json}}}""").IsActive);
+            Assert.Equal((bool?)expected, Map($$"""{"uuid":"{{Id}}","is_active":{{json}}}""").IsActive);
+        }
+
+        // The spec requires no field; a missing is_active is not taken for "inactive".
+        [Theory]
+        [InlineData("")]
+        [InlineData(",\"is_active\":null")]
+        public void IsActiveMissingIsUnknown(string field)
+        {
+            Assert.Null(Map($$"""{"uuid":"{{Id}}"{{field}}}""").IsActive);
         }
 
         [Fact]

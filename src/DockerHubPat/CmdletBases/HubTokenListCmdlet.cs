@@ -46,6 +46,7 @@ namespace DockerHubPat
         [Parameter]
         public SwitchParameter Expired { get; set; }
 
+        private readonly List<IHubToken> _stateUnknown = new List<IHubToken>();
         private TokenFilter _filter = TokenFilter.None;
         private ulong _skipped;
         private ulong _written;
@@ -86,6 +87,18 @@ namespace DockerHubPat
             base.Begin();
         }
 
+        /// <inheritdoc />
+        protected override void End()
+        {
+            if (_stateUnknown.Count > 0)
+            {
+                var named = string.Join(", ", _stateUnknown.Take(5).Select(t => $"'{t.Label}' ({t.Id})"))
+                    + (_stateUnknown.Count > 5 ? $" and {_stateUnknown.Count - 5} more" : "");
+                WriteWarning($"Docker Hub did not say whether {_stateUnknown.Count} token(s) are active: {named}. " +
+                    "Their IsActive is empty and their State is Unknown; -Active and -Inactive leave them out.");
+            }
+        }
+
         /// <summary>-First reached: the rest need not be fetched.</summary>
         internal bool Full => _written >= PagingParameters.First;
 
@@ -115,6 +128,11 @@ namespace DockerHubPat
         // Filters first, then -Skip and -First, as Select-Object would after the fact.
         internal bool Offer(TToken token)
         {
+            if (((IHubToken)token).IsActive is null)
+            {
+                _stateUnknown.Add((IHubToken)token);
+            }
+
             if (!_filter.Matches((IHubToken)token, DateTime.Now) || !Matches(token))
             {
                 return false;
@@ -148,7 +166,7 @@ namespace DockerHubPat
 
         // What this run writes in all, decided before its first token is written so every token
         // carries the same: exact when the whole list came in one page; Hub's count (less -Skip, at
-        // most -First) when nothing filters it; otherwise unknown.
+        // most -First) when nothing filters it and Hub gave one; otherwise unknown.
         private ListingTotal? KnownTotal(HubListing<TToken> listing, bool filtered)
         {
             if (!listing.HasMore)
@@ -156,11 +174,11 @@ namespace DockerHubPat
                 return new ListingTotal(_ready.Count);
             }
 
-            if (!filtered && _filter.IsEmpty && !FiltersMore)
+            if (!filtered && _filter.IsEmpty && !FiltersMore && listing.Count is long count)
             {
                 var first = PagingParameters.First > long.MaxValue ? long.MaxValue : (long)PagingParameters.First;
                 var skip = PagingParameters.Skip > long.MaxValue ? long.MaxValue : (long)PagingParameters.Skip;
-                return new ListingTotal(Math.Min(Math.Max(0, listing.Count - skip), first));
+                return new ListingTotal(Math.Min(Math.Max(0, count - skip), first));
             }
 
             return null;
@@ -186,12 +204,18 @@ namespace DockerHubPat
                     }
 
                     WriteReady();
+
+                    // One entry Hub garbled costs that entry: its own error, and the listing goes on.
+                    foreach (var unreadable in listing.TakeUnreadable())
+                    {
+                        WriteError(HubErrors.FromHub(unreadable.Error, unreadable.Id));
+                    }
+
                     if (listing.HasMore)
                     {
-                        WriteProgress(new ProgressRecord(ProgressId, Activity, $"{listing.Listed} of {listing.Count}")
-                        {
-                            PercentComplete = listing.Count > 0 ? (int)Math.Min(100, listing.Listed * 100 / listing.Count) : 0,
-                        });
+                        WriteProgress(listing.Count is long count && count > 0
+                            ? new ProgressRecord(ProgressId, Activity, $"{listing.Listed} of {count}") { PercentComplete = (int)Math.Min(100, listing.Listed * 100 / count) }
+                            : new ProgressRecord(ProgressId, Activity, $"{listing.Listed} so far"));
                     }
 
                     if (Full && !PagingParameters.IncludeTotalCount && labels.AllLiteralsFound)

@@ -166,7 +166,7 @@ namespace DockerHubPat
             }
 
             var oldToken = (IHubToken)old;
-            var unchanged = $"The old {Describe(old)} is unchanged and still {(oldToken.IsActive ? "active" : "inactive")}.";
+            var unchanged = $"The old {Describe(old)} is unchanged{(oldToken.IsActive is bool active ? $" and still {(active ? "active" : "inactive")}" : "")}.";
 
             // 2. Where the new secret will go, checked before anything exists.
             var (plan, nameTaken) = await OnPipelineThread(() => PlanSecret(old), cancel).ConfigureAwait(false);

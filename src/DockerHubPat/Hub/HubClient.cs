@@ -3,6 +3,7 @@ using System.Net.Http;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Security;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -486,13 +487,22 @@ namespace DockerHubPat.Hub
 
         // The body of a successful answer may hold a session token or a token secret, so it is
         // described, never quoted.
-        private static T Deserialize<T>(HubAnswer answer, string what) where T : class =>
-            TryDeserialize<T>(answer.Body)
-            ?? throw new HubException(HubFailure.InvalidResponse,
-                $"Docker Hub answered {answer.Status} to {what}, but the answer is not the JSON the Hub API describes ({Shape(answer.Body)}).",
-                answer.Status);
+        private static T Deserialize<T>(HubAnswer answer, string what) where T : class
+        {
+            try
+            {
+                return JsonSerializer.Deserialize<T>(answer.Body) ?? throw new JsonException("null", "$", null, null);
+            }
+            catch (JsonException ex)
+            {
+                throw new HubException(HubFailure.InvalidResponse,
+                    $"Docker Hub answered {answer.Status} to {what}, but the answer is not the JSON the Hub API describes ({Shape(answer.Body, ex)}).",
+                    answer.Status);
+            }
+        }
 
-        private static string Shape(string body)
+        /// <summary>What the body is, in words that quote nothing of it: field names at most.</summary>
+        internal static string Shape(string body, JsonException failure)
         {
             var trimmed = body.TrimStart();
             if (trimmed.Length == 0)
@@ -500,9 +510,55 @@ namespace DockerHubPat.Hub
                 return "it is empty";
             }
 
-            return trimmed.StartsWith("<", StringComparison.Ordinal) ? $"an HTML page of {body.Length} characters"
-                : trimmed.StartsWith("{", StringComparison.Ordinal) || trimmed.StartsWith("[", StringComparison.Ordinal) ? $"{body.Length} characters of incomplete JSON"
-                : $"{body.Length} characters of text";
+            if (trimmed.StartsWith("<", StringComparison.Ordinal))
+            {
+                return $"an HTML page of {body.Length} characters";
+            }
+
+            if (!trimmed.StartsWith("{", StringComparison.Ordinal) && !trimmed.StartsWith("[", StringComparison.Ordinal))
+            {
+                return $"{body.Length} characters of text";
+            }
+
+            if (IsWellFormed(body))
+            {
+                var path = failure.Path?.TrimStart('$', '.');
+                return string.IsNullOrEmpty(path) ? "well-formed JSON of another shape" : $"well-formed JSON whose '{path}' is not what the API describes";
+            }
+
+            return EndsTooSoon(body) ? $"{body.Length} characters of JSON that stop before it is complete" : $"{body.Length} characters of malformed JSON";
+        }
+
+        private static bool IsWellFormed(string body)
+        {
+            try
+            {
+                using var _ = JsonDocument.Parse(body);
+                return true;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        // A reader told more may follow reads to the end without complaint only when the text so far
+        // is the beginning of some JSON: the answer was cut off, not garbled.
+        private static bool EndsTooSoon(string body)
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(body), isFinalBlock: false, state: default);
+            try
+            {
+                while (reader.Read())
+                {
+                }
+
+                return true;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
         }
 
         private static T? TryDeserialize<T>(string body) where T : class

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace DockerHubPat.Hub
@@ -23,15 +25,45 @@ namespace DockerHubPat.Hub
     }
 
     // The list envelope of Hub's paged routes. Personal tokens say `count`; organization routes
-    // say `total`; both link the next page with an absolute `next`.
+    // say `total`; both link the next page with an absolute `next`. The entries are read one by
+    // one (TItem = JsonElement), so one entry Hub garbled costs that entry, not the listing.
     internal sealed class PageJson<TItem>
     {
-        [JsonPropertyName("count")] public long? Count { get; set; }
-        [JsonPropertyName("total")] public long? Total { get; set; }
+        [JsonPropertyName("count")] [JsonConverter(typeof(HubCountConverter))] public long? Count { get; set; }
+        [JsonPropertyName("total")] [JsonConverter(typeof(HubCountConverter))] public long? Total { get; set; }
         [JsonPropertyName("next")] public string? Next { get; set; }
         [JsonPropertyName("previous")] public string? Previous { get; set; }
-        [JsonPropertyName("active_count")] public long? ActiveCount { get; set; }
+        [JsonPropertyName("active_count")] [JsonConverter(typeof(HubCountConverter))] public long? ActiveCount { get; set; }
         [JsonPropertyName("results")] public List<TItem>? Results { get; set; }
+    }
+
+    /// <summary>
+    /// A count as the spec types it: a JSON number, so 1.0 is 1. Counts only pace progress and
+    /// tell when a list changed, so one that is not a number, or not a whole one, is "unknown"
+    /// (null) rather than a failed listing; it is clamped to 0…int.MaxValue before anyone uses it.
+    /// </summary>
+    internal sealed class HubCountConverter : JsonConverter<long?>
+    {
+        public override bool HandleNull => true;
+
+        public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.Number)
+            {
+                reader.Skip();
+                return null;
+            }
+
+            if (!reader.TryGetDouble(out var value) || double.IsInfinity(value))
+            {
+                return null;
+            }
+
+            return Math.Floor(value) == value ? (long)Math.Max(0, Math.Min(int.MaxValue, value)) : (long?)null;
+        }
+
+        public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Counts are only read.");
     }
 
     internal sealed class CreateAccessTokenJson

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -9,19 +10,89 @@ namespace DockerHubPat.Hub
     /// <summary>One page of a Hub list, already mapped; <see cref="Next"/> is Hub's link as sent.</summary>
     internal sealed class HubPage<T>
     {
-        public HubPage(IReadOnlyList<T> items, long count, string? next)
+        private static readonly IReadOnlyList<UnreadableEntry> None = new UnreadableEntry[0];
+
+        public HubPage(IReadOnlyList<T> items, long? count, string? next, IReadOnlyList<UnreadableEntry>? unreadable = null)
         {
             Items = items;
             Count = count;
             Next = next;
+            Unreadable = unreadable ?? None;
         }
 
         public IReadOnlyList<T> Items { get; }
 
-        /// <summary>How many items the whole list has, as this page says.</summary>
-        public long Count { get; }
+        /// <summary>How many items the whole list has, as this page says; null when it does not say.</summary>
+        public long? Count { get; }
 
         public string? Next { get; }
+
+        /// <summary>Entries of this page that could not be read; they are not in <see cref="Items"/>.</summary>
+        public IReadOnlyList<UnreadableEntry> Unreadable { get; }
+
+        /// <summary>
+        /// The page with its entries read one by one: an entry that is not the JSON the API describes
+        /// becomes an <see cref="UnreadableEntry"/>, and the other entries are still read.
+        /// </summary>
+        /// <param name="what">"list access tokens": what the request did, for messages.</param>
+        public static HubPage<T> Read<TJson>(IReadOnlyList<JsonElement> entries, Func<TJson, T> map, long? count, string? next, string what)
+            where TJson : class
+        {
+            var items = new List<T>();
+            var unreadable = new List<UnreadableEntry>();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                try
+                {
+                    items.Add(map(entry.ValueKind == JsonValueKind.Object
+                        ? JsonSerializer.Deserialize<TJson>(entry.GetRawText())!
+                        : throw new HubException(HubFailure.InvalidResponse, $"it is a JSON {entry.ValueKind.ToString().ToLowerInvariant()}, not an object")));
+                }
+                catch (Exception ex) when (ex is JsonException || ex is HubException)
+                {
+                    var why = ex is JsonException json ? $"its field '{json.Path?.TrimStart('$', '.')}' is not what the API describes" : ex.Message.TrimEnd('.');
+                    unreadable.Add(new UnreadableEntry(entry.GetRawText(), IdOf(entry), new HubException(HubFailure.InvalidResponse,
+                        $"Docker Hub's answer to {what} has an entry that cannot be read (entry {i + 1} of {entries.Count} on its page): {why}. " +
+                        "The entry was left out and the rest of the list was read.", 200)));
+                }
+            }
+
+            return new HubPage<T>(items, count, next, unreadable);
+        }
+
+        // The entry's id, when it has a readable one: "uuid" (personal tokens) or "id" (organization tokens).
+        private static Guid? IdOf(JsonElement entry)
+        {
+            foreach (var name in new[] { "uuid", "id" })
+            {
+                if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var value)
+                    && value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id))
+                {
+                    return id;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>A list entry that could not be read: why, and its id when that much was readable.</summary>
+    internal sealed class UnreadableEntry
+    {
+        public UnreadableEntry(string rawJson, Guid? id, HubException error)
+        {
+            RawJson = rawJson;
+            Id = id;
+            Error = error;
+        }
+
+        /// <summary>The entry as Hub sent it; it tells the same entry apart when the list is read again. Never shown.</summary>
+        public string RawJson { get; }
+
+        public Guid? Id { get; }
+
+        public HubException Error { get; }
     }
 
     /// <summary>
@@ -45,6 +116,8 @@ namespace DockerHubPat.Hub
         private readonly Func<T, Guid> _key;
         private readonly HashSet<Guid> _seen = new HashSet<Guid>();
         private readonly HashSet<string> _pagesOfReading = new HashSet<string>();
+        private readonly HashSet<string> _unreadableSeen = new HashSet<string>();
+        private readonly List<UnreadableEntry> _unreadable = new List<UnreadableEntry>();
         private Uri? _next;
         private long? _lastCount;
         private bool _changed;
@@ -67,10 +140,13 @@ namespace DockerHubPat.Hub
         /// <summary>Pages read so far, in all readings.</summary>
         public int Pages { get; private set; }
 
-        /// <summary>Items listed so far in this reading, and the list's count as the last page said.</summary>
+        /// <summary>Items listed so far in this reading, and the list's count as the last page said (null: not said).</summary>
         public long Listed { get; private set; }
 
-        public long Count { get; private set; }
+        public long? Count { get; private set; }
+
+        /// <summary>How many entries could not be read so far, each counted once over all readings.</summary>
+        public int UnreadableCount => _unreadableSeen.Count;
 
         /// <summary>Whether another page follows in this reading.</summary>
         public bool HasMore => _next != null;
@@ -101,10 +177,15 @@ namespace DockerHubPat.Hub
             }
 
             Pages++;
-            _changed |= _lastCount != null && _lastCount != page.Count;
-            _lastCount = page.Count;
-            Count = page.Count;
+            if (page.Count != null)
+            {
+                _changed |= _lastCount != null && _lastCount != page.Count;
+                _lastCount = page.Count;
+                Count = page.Count;
+            }
+
             Listed += page.Items.Count;
+            _unreadable.AddRange(page.Unreadable.Where(u => _unreadableSeen.Add(u.RawJson)));
             _next = string.IsNullOrEmpty(page.Next) ? null : SameSite(page.Next!);
             if (_next != null && !_pagesOfReading.Add(_next.AbsoluteUri))
             {
@@ -114,6 +195,14 @@ namespace DockerHubPat.Hub
             }
 
             return page.Items.Where(i => _seen.Add(_key(i))).ToList();
+        }
+
+        /// <summary>The entries that could not be read since the last call, each once over all readings.</summary>
+        public IReadOnlyList<UnreadableEntry> TakeUnreadable()
+        {
+            var taken = _unreadable.ToList();
+            _unreadable.Clear();
+            return taken;
         }
 
         /// <summary>Every item, reading again as long as the list changes.</summary>

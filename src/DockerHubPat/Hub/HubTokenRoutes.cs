@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Net.Http;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Flurl;
@@ -39,14 +40,14 @@ namespace DockerHubPat.Hub
         protected async Task<HubPage<TToken>> ReadPageAsync<TJson>(Uri url, string what, Func<TJson, TToken> map, CancellationToken cancel) where TJson : class
         {
             var request = new HubRequest(HttpMethod.Get, new Url(url), what);
-            var page = Expect<PageJson<TJson>>(await SendAsync(request, cancel).ConfigureAwait(false), 200, request.What);
+            var page = Expect<PageJson<JsonElement>>(await SendAsync(request, cancel).ConfigureAwait(false), 200, request.What);
             if (page.Results is null)
             {
                 throw new HubException(HubFailure.InvalidResponse, $"Docker Hub's answer to {what} has no 'results'.", 200);
             }
 
             // Personal tokens say `count`, organization tokens `total`.
-            return new HubPage<TToken>(page.Results.Select(map).ToList(), page.Count ?? page.Total ?? page.Results.Count, page.Next);
+            return HubPage<TToken>.Read(page.Results, map, page.Count ?? page.Total, page.Next, what);
         }
 
         /// <summary>
@@ -81,7 +82,7 @@ namespace DockerHubPat.Hub
             catch (HubException ex) when (ex.MaybeApplied)
             {
                 return await Unconfirmed.SettleChangeAsync(ex, c => get(id, c), applied,
-                    t => $"token {id} is labelled '{t.Label}' and {(t.IsActive ? "active" : "inactive")}", cancel).ConfigureAwait(false);
+                    t => $"token {id} is labelled '{t.Label}' and {(t.IsActive is bool active ? (active ? "active" : "inactive") : "of unknown state")}", cancel).ConfigureAwait(false);
             }
         }
 

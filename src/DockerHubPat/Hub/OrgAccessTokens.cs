@@ -197,7 +197,7 @@ namespace DockerHubPat.Hub
 
             var now = DateTime.Now;
             var expired = all.Count(t => t.HasExpiredBy(now));
-            var inactive = all.Count(t => !t.IsActive && !t.HasExpiredBy(now));
+            var inactive = all.Count(t => t.IsActive == false && !t.HasExpiredBy(now));
             return limit.WithMessage(limit.Message +
                 $" '{Organization}' has {all.Count} organization access tokens: {expired} expired and {inactive} deactivated, " +
                 "which count toward the limit until they are deleted.");

@@ -17,8 +17,11 @@ namespace DockerHubPat
         /// <summary>The token's scopes; empty when Hub sends none (tokens made by old clients have none).</summary>
         public ScopeList Scopes { get; internal set; } = ScopeList.Empty;
 
-        /// <summary>Whether the token can be used.</summary>
-        public bool IsActive { get; internal set; }
+        /// <summary>
+        /// Whether the token is enabled; null when Hub's answer did not say (the spec makes no field
+        /// required). An unknown state is not taken for inactive: -Active and -Inactive both leave it out.
+        /// </summary>
+        public bool? IsActive { get; internal set; }
 
         /// <summary>When the token was created, in local time.</summary>
         public DateTime? CreatedAt { get; internal set; }
@@ -32,8 +35,8 @@ namespace DockerHubPat
         /// <summary>Whether ExpiresAt has passed: Hub still lists such a token, active or not, but refuses it.</summary>
         public bool IsExpired => this.HasExpiredBy(DateTime.Now);
 
-        /// <summary>"Active", "Inactive" or "Expired": whether the token works, in one word for tables and filters.</summary>
-        public string State => IsExpired ? "Expired" : IsActive ? "Active" : "Inactive";
+        /// <summary>"Active", "Inactive", "Expired", or "Unknown" when Hub did not say whether it is active: whether the token works, in one word for tables and filters.</summary>
+        public string State => this.StateBy(DateTime.Now);
 
         /// <summary>The IP address the token was created from.</summary>
         public string? CreatorIp { get; internal set; }
@@ -123,7 +126,7 @@ namespace DockerHubPat
                 Id = id,
                 Label = json.TokenLabel ?? "",
                 Scopes = json.Scopes is null ? ScopeList.Empty : new ScopeList((string[])json.Scopes.Clone()),
-                IsActive = json.IsActive ?? false,
+                IsActive = json.IsActive,
                 CreatedAt = HubTime.Parse(json.CreatedAt, What, "created_at"),
                 LastUsedAt = HubTime.Parse(json.LastUsed, What, "last_used"),
                 ExpiresAt = HubTime.Parse(json.ExpiresAt, What, "expires_at"),

@@ -24,14 +24,17 @@ namespace DockerHubPat
         /// <summary>What the token may reach, with which scopes; null when Hub did not send them (its token list leaves them out).</summary>
         public HubOrgAccessTokenResource[]? Resources { get; internal set; }
 
-        /// <summary>Whether the token is enabled.</summary>
-        public bool IsActive { get; internal set; }
+        /// <summary>
+        /// Whether the token is enabled; null when Hub's answer did not say (the spec makes no field
+        /// required). An unknown state is not taken for inactive: -Active and -Inactive both leave it out.
+        /// </summary>
+        public bool? IsActive { get; internal set; }
 
         /// <summary>Whether ExpiresAt has passed: Hub still lists such a token, but refuses it and allows only deleting it.</summary>
         public bool IsExpired => this.HasExpiredBy(DateTime.Now);
 
-        /// <summary>"Active", "Inactive" or "Expired": whether the token works, in one word for tables and filters.</summary>
-        public string State => IsExpired ? "Expired" : IsActive ? "Active" : "Inactive";
+        /// <summary>"Active", "Inactive", "Expired", or "Unknown" when Hub did not say whether it is active: whether the token works, in one word for tables and filters.</summary>
+        public string State => this.StateBy(DateTime.Now);
 
         /// <summary>When the token was created, in local time.</summary>
         public DateTime? CreatedAt { get; internal set; }
@@ -122,7 +125,7 @@ namespace DockerHubPat
                 Label = json.Label ?? "",
                 Description = json.Description,
                 Resources = json.Resources?.Select(HubOrgAccessTokenResource.FromJson).ToArray(),
-                IsActive = json.IsActive ?? false,
+                IsActive = json.IsActive,
                 CreatedAt = HubTime.Parse(json.CreatedAt, what, "created_at"),
                 CreatedBy = json.CreatedBy,
                 LastUsedAt = HubTime.Parse(json.LastUsedAt, what, "last_used_at"),

@@ -15,7 +15,8 @@ namespace DockerHubPat
 
         string Label { get; }
 
-        bool IsActive { get; }
+        /// <summary>Null when Hub did not say.</summary>
+        bool? IsActive { get; }
 
         bool IsExpired { get; }
 
@@ -54,5 +55,9 @@ namespace DockerHubPat
     {
         /// <summary>Whether the token's expiry (local time) is at or before <paramref name="now"/>.</summary>
         public static bool HasExpiredBy(this IHubToken token, DateTime now) => token.ExpiresAt is DateTime at && at <= now;
+
+        /// <summary>"Active", "Inactive", "Expired", or "Unknown" when Hub did not say whether the token is active.</summary>
+        public static string StateBy(this IHubToken token, DateTime now) =>
+            token.HasExpiredBy(now) ? "Expired" : token.IsActive is bool active ? (active ? "Active" : "Inactive") : "Unknown";
     }
 }
