@@ -173,7 +173,8 @@ Describe 'Token input refused before any request' {
 
         $completions = [System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null).CompletionMatches
 
-        @($completions.CompletionText) | Should -Contain "'[beta] build'"
+        # -Label takes wildcards, so the completion escapes the brackets of the label it offers.
+        @($completions.CompletionText) | Should -Contain "'``[beta``] build'"
     }
 }
 
